@@ -1,0 +1,50 @@
+/**
+ * What the cluster stack exports and the environment stacks read through their StackReference. One
+ * interface for both sides, so that a renamed export fails the type check instead of a deployment.
+ */
+export interface NodeGroupCapacity {
+    name: string;
+    instanceType: string;
+    minSize: number;
+    desiredSize: number;
+    maxSize: number;
+    capacityType: "ON_DEMAND" | "SPOT";
+    /** Per node, after the kubelet's and the system's reservations (Kubernetes quantities). */
+    allocatableCpu: string;
+    allocatableMemory: string;
+    /** Per node, with VPC CNI prefix delegation on and the EKS cap of 110 for small instances. */
+    maxPods: number;
+    /** Only pods tolerating these taints run here (the monitoring group's `workload-type=monitoring`). */
+    taints: Array<{ key: string; value: string; effect: string }>;
+}
+
+export interface ClusterExports {
+    clusterName: string;
+    /** Secret: an exec-based kubeconfig for the cluster (JSON). */
+    kubeconfig: string;
+    oidcProviderArn: string;
+    oidcProviderUrl: string;
+    vpcId: string;
+    vpcCidr: string;
+    privateSubnetIds: string[];
+    nodeSecurityGroupId: string;
+    clusterSecurityGroupId: string;
+    /** The DB subnet group over the private subnets, for environment databases. */
+    databaseSubnetGroupName: string;
+    ingressClassName: string;
+    /** Where the ingress controller runs: environments admit traffic from this namespace only. */
+    ingressNamespace: string;
+    clusterIssuerName: string;
+    monitoringNamespace: string;
+    /** The label Prometheus selects ServiceMonitors and rules by, and the one Grafana loads dashboards by. */
+    prometheusSelectorLabel: { key: string; value: string };
+    grafanaDashboardLabel: { key: string; value: string };
+    /** CPU, memory and pods the monitoring namespace's quota reserves (seed 000). */
+    monitoringQuota: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string }; pods: number };
+    /** Requests of the add-ons' per-node daemon sets, subtracted from every node's allocatable. */
+    daemonSetRequests: { cpu: string; memory: string; pods: number };
+    nodeGroups: NodeGroupCapacity[];
+    region: string;
+}
+
+export const SECRET_CLUSTER_EXPORTS: ReadonlyArray<keyof ClusterExports> = ["kubeconfig"];

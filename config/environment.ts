@@ -1,0 +1,187 @@
+import { z } from "zod";
+import { formatCpu, formatMemory, parseQuantity } from "../policies/lib/quantity";
+import { ConfigError, parseConfig, readNamespace } from "./load";
+import {
+    cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
+} from "./fields";
+import {
+    ContainerResources, DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
+    TIER_PRESETS, TierPreset, TIERS, tierFor,
+} from "./tiers";
+
+export const ENVIRONMENT_NAMESPACE = "fintrax";
+
+const replicaRange = z
+    .strictObject({ min: integer(1, 100), max: integer(1, 100) })
+    .refine((r) => r.min <= r.max, { path: ["min"], message: "must be at most replicas.max" });
+
+const service = z.strictObject({
+    name: dnsLabel(40),
+    image: z.string().regex(
+        /^[a-z0-9]+([._\/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+        "must be an image reference pinned by tag or digest, such as ghcr.io/fintrax/auth:1.4.2",
+    ).refine((image) => !/:latest$/.test(image), "must not use the mutable tag 'latest': pin a version or a digest"),
+    port: integer(1, 65535),
+    path: z.string().regex(/^\/[\w\-.\/]*$/, "must be an HTTP path starting with '/', such as /api/auth").optional(),
+    replicas: replicaRange.optional(),
+    resources: requestsAndLimits.optional(),
+    env: z.record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, '_')"),
+        z.string({ error: "must be a string (quote numbers and booleans)" }),
+    ).optional(),
+});
+
+const schema = z.strictObject({
+    clusterStack: z.string()
+        .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "must be org/project/stack, three non-empty segments")
+        .default("organization/fintrax-cluster/shared"),
+    environment: dnsLabel(20),
+    tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(", ")}` }).optional(),
+    domain: dnsName,
+    quota: z.strictObject({
+        requests: cpuAndMemory,
+        limits: cpuAndMemory,
+        pods: integer(1, 10000),
+    }).superRefine((q, ctx) => {
+        for (const resource of ["cpu", "memory"] as const) {
+            if (parseQuantity(q.limits[resource]) < parseQuantity(q.requests[resource])) {
+                ctx.addIssue({ code: "custom", path: ["limits", resource], message: `must be at least requests.${resource} (${q.requests[resource]})` });
+            }
+        }
+    }).optional(),
+    services: z.array(service).min(1, "must list at least one service").superRefine((list, ctx) => {
+        const seen = new Map<string, number>();
+        list.forEach((s, index) => {
+            if (seen.has(s.name)) {
+                ctx.addIssue({ code: "custom", path: [index, "name"], message: `must be unique: services[${seen.get(s.name)}] is also named "${s.name}"` });
+            }
+            seen.set(s.name, index);
+        });
+        const paths = new Map<string, number>();
+        list.forEach((s, index) => {
+            if (s.path === undefined) return;
+            if (paths.has(s.path)) {
+                ctx.addIssue({ code: "custom", path: [index, "path"], message: `must be unique: services[${paths.get(s.path)}] already serves "${s.path}"` });
+            }
+            paths.set(s.path, index);
+        });
+    }).optional(),
+    deployers: z.array(iamPrincipalArn).optional(),
+    database: z.strictObject({
+        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t3.medium"),
+        allocatedStorageGb: integer(20, 65536),
+        multiAz: boolean,
+        backupRetentionDays: integer(0, 35),
+    }).optional(),
+});
+
+export interface ServiceSettings {
+    name: string;
+    image: string;
+    port: number;
+    path?: string;
+    replicas: { min: number; max: number };
+    resources: ContainerResources;
+    env: Record<string, string>;
+}
+
+/** One environment's settings after validation, with every default filled in from its tier. */
+export interface EnvironmentSettings {
+    clusterStack: string;
+    environment: string;
+    tier: Tier;
+    preset: TierPreset;
+    /** `<environment>.<domain>`, production's the bare domain. */
+    host: string;
+    namespace: string;
+    quota: Quota;
+    services: ServiceSettings[];
+    /** Empty means the AWS account itself (any principal it lets assume the role). */
+    deployers: string[];
+    database: DatabaseSettings;
+}
+
+function defaultServices(tier: Tier): z.input<typeof service>[] {
+    const { replicas } = TIER_PRESETS[tier];
+    const max = tier === "production" ? Math.min(replicas.max, PRODUCTION_DEFAULT_MAX_REPLICAS) : replicas.max;
+    return DEFAULT_SERVICES.map((s) => ({ ...s, replicas: { min: replicas.min, max } }));
+}
+
+/** Reads and validates the `fintrax:` namespace; throws ConfigError before anything is registered. */
+export function loadEnvironmentSettings(file: string, all?: Record<string, string>): { settings: EnvironmentSettings; warnings: string[] } {
+    const raw = parseConfig(schema, ENVIRONMENT_NAMESPACE, readNamespace(ENVIRONMENT_NAMESPACE, all), file);
+    const tier = raw.tier ?? tierFor(raw.environment);
+    const preset = TIER_PRESETS[tier];
+    const services = (raw.services ?? parseConfig(z.array(service), ENVIRONMENT_NAMESPACE, defaultServices(tier), file))
+        .map((s): ServiceSettings => ({
+            ...s,
+            replicas: s.replicas ?? preset.replicas,
+            resources: s.resources ?? preset.container,
+            env: s.env ?? {},
+        }));
+    const settings: EnvironmentSettings = {
+        clusterStack: raw.clusterStack,
+        environment: raw.environment,
+        tier,
+        preset,
+        host: tier === "production" ? raw.domain : `${raw.environment}.${raw.domain}`,
+        namespace: `fintrax-${raw.environment}`,
+        quota: raw.quota ?? preset.quota,
+        services,
+        deployers: raw.deployers ?? [],
+        database: raw.database ?? preset.database,
+    };
+    return { settings, warnings: checkQuotaFit(settings, file, raw.quota !== undefined) };
+}
+
+interface Usage { pods: number; requests: { cpu: number; memory: number }; limits: { cpu: number; memory: number } }
+
+function usage(services: ServiceSettings[], replicas: (s: ServiceSettings) => number): Usage {
+    const total: Usage = { pods: 0, requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } };
+    for (const s of services) {
+        const n = replicas(s);
+        total.pods += n;
+        for (const kind of ["requests", "limits"] as const) {
+            total[kind].cpu += n * parseQuantity(s.resources[kind].cpu);
+            total[kind].memory += n * parseQuantity(s.resources[kind].memory);
+        }
+    }
+    return total;
+}
+
+function overruns(need: Usage, quota: Quota): string[] {
+    const found: string[] = [];
+    if (need.pods > quota.pods) found.push(`${need.pods} pods > quota.pods ${quota.pods}`);
+    for (const kind of ["requests", "limits"] as const) {
+        if (need[kind].cpu > parseQuantity(quota[kind].cpu) + 1e-9) {
+            found.push(`${kind}.cpu ${formatCpu(need[kind].cpu)} > quota.${kind}.cpu ${quota[kind].cpu}`);
+        }
+        if (need[kind].memory > parseQuantity(quota[kind].memory)) {
+            found.push(`${kind}.memory ${formatMemory(need[kind].memory)} > quota.${kind}.memory ${quota[kind].memory}`);
+        }
+    }
+    return found;
+}
+
+/**
+ * The services must fit the namespace quota at their minimum replicas plus one rollout surge each (else
+ * they could never all start, or never roll out): an error. At their maximum they should fit too, or the
+ * autoscaler will hit the quota before its ceiling: a warning.
+ */
+function checkQuotaFit(settings: EnvironmentSettings, file: string, quotaFromFile: boolean): string[] {
+    const surge = settings.preset.rollout.maxSurge;
+    const key = quotaFromFile ? "fintrax:quota" : "fintrax:services";
+    const atMin = overruns(usage(settings.services, (s) => s.replicas.min + surge), settings.quota);
+    if (atMin.length) {
+        throw new ConfigError([
+            `${file}: ${key}: the services at their minimum replicas${surge ? ` plus ${surge} rollout surge each` : ""} ` +
+            `must fit the namespace quota (${settings.tier} tier): ${atMin.join("; ")}. ` +
+            "Lower replicas.min or the services' resources, or raise fintrax:quota.",
+        ]);
+    }
+    const atMax = overruns(usage(settings.services, (s) => s.replicas.max), settings.quota);
+    return atMax.length
+        ? [`${file}: ${key}: at their maximum replicas the services exceed the namespace quota (${atMax.join("; ")}); ` +
+            "the autoscalers will stop at the quota before their maximum."]
+        : [];
+}

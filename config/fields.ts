@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { isQuantity, parseQuantity } from "../policies/lib/quantity";
+
+/** Schema fragments shared by the environment and cluster configs, each with the message users see. */
+
+export const dnsLabel = (maxLength = 63) =>
+    z.string().regex(
+        new RegExp(`^(?=.{1,${maxLength}}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$`),
+        `must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`,
+    );
+
+export const dnsName = z.string().regex(
+    /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    "must be a DNS name such as fintrax.example.com (lowercase letters, digits, '-' and '.')",
+);
+
+export const cpuQuantity = z.string().refine(isQuantity, "must be a Kubernetes CPU quantity such as 250m or 2");
+export const memoryQuantity = z.string().refine(isQuantity, "must be a Kubernetes memory quantity such as 256Mi or 4Gi");
+
+export const cpuAndMemory = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
+export type CpuAndMemory = z.output<typeof cpuAndMemory>;
+
+/** Requests and limits where every limit is at least its request (the API server rejects the reverse). */
+export const requestsAndLimits = z
+    .strictObject({ requests: cpuAndMemory, limits: cpuAndMemory })
+    .superRefine((value, ctx) => {
+        for (const resource of ["cpu", "memory"] as const) {
+            if (parseQuantity(value.limits[resource]) < parseQuantity(value.requests[resource])) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["limits", resource],
+                    message: `must be at least requests.${resource} (${value.requests[resource]})`,
+                });
+            }
+        }
+    });
+
+export const iamPrincipalArn = z.string().regex(
+    /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|(user|role|assumed-role)\/[\w+=,.@\/-]+)$/,
+    "must be an IAM principal ARN such as arn:aws:iam::123456789012:role/deployer",
+);
+
+/** `1` or `"1"`: stack files hold scalars as text, so numbers are accepted in either form. */
+export const integer = (min: number, max: number) =>
+    z.coerce
+        .number({ error: `must be a whole number from ${min} to ${max}` })
+        .int(`must be a whole number from ${min} to ${max}`)
+        .min(min, `must be a whole number from ${min} to ${max}`)
+        .max(max, `must be a whole number from ${min} to ${max}`);
+
+export const boolean = z.preprocess(
+    (value) => (value === "true" ? true : value === "false" ? false : value),
+    z.boolean({ error: "must be true or false" }),
+);
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** An IPv4 CIDR as [first address, last address] in integer form, or undefined when malformed. */
+export function cidrRange(cidr: string): [number, number] | undefined {
+    const match = IPV4_CIDR.exec(cidr);
+    if (!match) return undefined;
+    const octets = match.slice(1, 5).map(Number);
+    const bits = Number(match[5]);
+    if (octets.some((o) => o > 255) || bits > 32) return undefined;
+    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+    const size = 2 ** (32 - bits);
+    if (address % size !== 0) return undefined;
+    return [address, address + size - 1];
+}
+
+export const ipv4Cidr = z.string().refine((value) => cidrRange(value) !== undefined,
+    "must be an IPv4 CIDR block on its network boundary, such as 10.0.1.0/24");

@@ -1,0 +1,106 @@
+/**
+ * What each tier gets unless the stack file says otherwise. The numbers are the seeds' (000: quotas,
+ * replica ranges and node sizing; 003: container requests and database classes), in one table so that a
+ * reviewer can compare them with the design at a glance.
+ */
+
+export const TIERS = ["development", "staging", "production"] as const;
+export type Tier = (typeof TIERS)[number];
+
+export interface Quota {
+    requests: { cpu: string; memory: string };
+    limits: { cpu: string; memory: string };
+    pods: number;
+}
+
+export interface ContainerResources {
+    requests: { cpu: string; memory: string };
+    limits: { cpu: string; memory: string };
+}
+
+export interface DatabaseSettings {
+    instanceClass: string;
+    allocatedStorageGb: number;
+    multiAz: boolean;
+    backupRetentionDays: number;
+}
+
+export interface TierPreset {
+    quota: Quota;
+    replicas: { min: number; max: number };
+    /** LimitRange defaults, and the resources of a service that names none. Limits are twice the requests. */
+    container: ContainerResources;
+    database: DatabaseSettings;
+    /** Pod Security Standards level the namespace enforces (it always warns and audits `restricted`). */
+    podSecurity: "baseline" | "restricted";
+    /** `open`: any egress except the cloud metadata service; `allowlist`: DNS, HTTPS and PostgreSQL only. */
+    egress: "open" | "allowlist";
+    /** What the environment's deployers may do in its namespace. */
+    deployerAccess: "edit" | "view";
+    /**
+     * Rolling-update shape. Outside production an update replaces a pod before starting its successor, so a
+     * rollout never needs pods beyond the quota; production keeps every replica serving and surges one.
+     */
+    rollout: { maxSurge: number; maxUnavailable: number };
+    /** Production spreads replicas across zones and keeps a PodDisruptionBudget; staging keeps the PDB too. */
+    spreadAcrossZones: boolean;
+    disruptionBudget: boolean;
+}
+
+export const TIER_PRESETS: Record<Tier, TierPreset> = {
+    development: {
+        quota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 10 },
+        replicas: { min: 1, max: 2 },
+        container: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+        database: { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 1 },
+        podSecurity: "baseline",
+        egress: "open",
+        deployerAccess: "edit",
+        rollout: { maxSurge: 0, maxUnavailable: 1 },
+        spreadAcrossZones: false,
+        disruptionBudget: false,
+    },
+    staging: {
+        quota: { requests: { cpu: "3", memory: "6Gi" }, limits: { cpu: "6", memory: "12Gi" }, pods: 15 },
+        replicas: { min: 2, max: 3 },
+        container: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+        database: { instanceClass: "db.t3.small", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 7 },
+        podSecurity: "restricted",
+        egress: "allowlist",
+        deployerAccess: "edit",
+        rollout: { maxSurge: 0, maxUnavailable: 1 },
+        spreadAcrossZones: false,
+        disruptionBudget: true,
+    },
+    production: {
+        quota: { requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "8", memory: "16Gi" }, pods: 20 },
+        replicas: { min: 3, max: 5 },
+        container: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "400m", memory: "512Mi" } },
+        database: { instanceClass: "db.t3.medium", allocatedStorageGb: 100, multiAz: true, backupRetentionDays: 14 },
+        podSecurity: "restricted",
+        egress: "allowlist",
+        deployerAccess: "view",
+        rollout: { maxSurge: 1, maxUnavailable: 0 },
+        spreadAcrossZones: true,
+        disruptionBudget: true,
+    },
+};
+
+/** `prod` → production, `staging` → staging, anything else (dev, pr-42, …) → development. */
+export function tierFor(environment: string): Tier {
+    if (environment === "prod") return "production";
+    if (environment === "staging") return "staging";
+    return "development";
+}
+
+/** Production's five services at the seed's 3–5 replicas would need 25 pods of a 20-pod quota; see README. */
+export const PRODUCTION_DEFAULT_MAX_REPLICAS = 4;
+
+/** Fintrax's five services (seed 000), pinned by tag; replicas and resources come from the tier. */
+export const DEFAULT_SERVICES = [
+    { name: "frontend", path: "/" },
+    { name: "auth", path: "/api/auth" },
+    { name: "transactions", path: "/api/transactions" },
+    { name: "categories", path: "/api/categories" },
+    { name: "analytics", path: "/api/analytics" },
+].map((service) => ({ ...service, image: `ghcr.io/fintrax/${service.name}:1.4.2`, port: 8080 }));

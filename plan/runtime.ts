@@ -1,0 +1,168 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getStore } from "@pulumi/pulumi/runtime/state";
+import { specialSecretSig, specialSigKey, unknownValue, specialResourceSig } from "@pulumi/pulumi/runtime/rpc";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { mockCall, mockResource, MockStackOutputs } from "./mockOutputs";
+
+/**
+ * Runs one Pulumi program in this process under the SDK's mock monitor and records what it registers,
+ * as the engine would see it: type, name, parent, provider, `protect` and the inputs. This is the rig
+ * under both the tests and the offline plan; nothing here talks to a CLI, a plugin or a cloud.
+ */
+
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    provider: string | null;
+    protect: boolean;
+    custom: boolean;
+    /** Inputs with secrets revealed, as a policy pack sees them. */
+    inputs: Record<string, any>;
+    /** Inputs with every secret replaced by "[secret]", for reports. */
+    maskedInputs: Record<string, any>;
+}
+
+export interface StackRun {
+    project: string;
+    stack: string;
+    resources: PlannedResource[];
+    outputs: Record<string, unknown>;
+    maskedOutputs: Record<string, unknown>;
+    secretOutputNames: string[];
+    /** What the program reported through `pulumi.log.warn`. */
+    warnings: string[];
+}
+
+export interface RunOptions {
+    project: string;
+    stack: string;
+    /** Flat Pulumi config (`fintrax:quota` → JSON text), as `pulumi` hands it to a program. */
+    config: Record<string, string>;
+    secretKeys?: string[];
+    program: () => Promise<Record<string, unknown> | void>;
+    /** Outputs of stacks the program references, by `org/project/stack`. */
+    stackReferences?: Record<string, MockStackOutputs>;
+}
+
+export const SECRET = "[secret]";
+export const UNKNOWN = "[unknown]";
+
+/** A serialized property value as a plain value; secrets revealed or masked. */
+export function plainValue(value: unknown, mask: boolean): any {
+    if (value === unknownValue) return UNKNOWN;
+    if (Array.isArray(value)) return value.map((v) => plainValue(v, mask));
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        const sig = record[specialSigKey];
+        if (sig === specialSecretSig) return mask ? SECRET : plainValue(record.value, mask);
+        if (sig === specialResourceSig) return record.urn;
+        if (sig !== undefined) return record;
+        const result: Record<string, unknown> = {};
+        for (const key of Object.keys(record).sort()) result[key] = plainValue(record[key], mask);
+        return result;
+    }
+    return value;
+}
+
+/** `urn:…::name::id` (a provider reference) → the provider's URN. */
+function providerUrn(reference: string): string | null {
+    if (!reference) return null;
+    const cut = reference.lastIndexOf("::");
+    return cut > 0 ? reference.slice(0, cut) : reference;
+}
+
+/** The engine makes `additionalSecretOutputs` secret (a password's `result`); the mock monitor does not. */
+function markSecretOutputs(response: any, names: string[]): void {
+    if (!names.length || !response.getObject()) return;
+    const state = response.getObject().toJavaScript();
+    for (const name of names) {
+        if (name in state && state[name]?.[specialSigKey] !== specialSecretSig) {
+            state[name] = { [specialSigKey]: specialSecretSig, value: state[name] };
+        }
+    }
+    response.setObject(Struct.fromJavaScript(state));
+}
+
+let running = false;
+
+export async function runStack(options: RunOptions): Promise<StackRun> {
+    if (running) throw new Error("runStack: one program at a time (the Pulumi runtime is process-global)");
+    running = true;
+    const warnings: string[] = [];
+    const originalWarn = pulumi.log.warn;
+    try {
+        pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (args) => mockResource(options.stack, args, options.stackReferences ?? {}),
+                call: (args) => mockCall(args),
+            },
+            options.project,
+            options.stack,
+            true,
+        );
+        const recorded: Array<{ request: any; urn?: string }> = [];
+        let stackOutputs: unknown;
+        const monitor = getStore().settings.monitor as any;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (request: any, callback: (err: any, response: any) => void) => {
+            const entry: { request: any; urn?: string } = { request };
+            recorded.push(entry);
+            register(request, (err: any, response: any) => {
+                if (response) {
+                    entry.urn = response.getUrn();
+                    markSecretOutputs(response, request.getAdditionalsecretoutputsList());
+                }
+                callback(err, response);
+            });
+        };
+        const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+        monitor.registerResourceOutputs = (request: any, callback: (err: any, response: any) => void) => {
+            if (String(request.getUrn()).split("::")[2] === "pulumi:pulumi:Stack") stackOutputs = request.getOutputs()?.toJavaScript();
+            registerOutputs(request, callback);
+        };
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = (message: string) => {
+            warnings.push(message);
+            return Promise.resolve();
+        };
+
+        await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {});
+        await pulumi.runtime.waitForRPCs();
+
+        const resources = recorded
+            .filter((entry) => entry.urn && entry.request.getType() !== "pulumi:pulumi:Stack")
+            .map((entry): PlannedResource => {
+                const request = entry.request;
+                const raw = request.getObject()?.toJavaScript() ?? {};
+                return {
+                    urn: entry.urn!,
+                    type: request.getType(),
+                    name: request.getName(),
+                    parent: request.getParent() && !request.getParent().includes("::pulumi:pulumi:Stack::") ? request.getParent() : null,
+                    provider: providerUrn(request.getProvider()),
+                    protect: request.getProtect() === true,
+                    custom: request.getCustom(),
+                    inputs: plainValue(raw, false),
+                    maskedInputs: plainValue(raw, true),
+                };
+            });
+        const rawOutputs = (stackOutputs ?? {}) as Record<string, unknown>;
+        const secretOutputNames = Object.keys(rawOutputs)
+            .filter((key) => JSON.stringify(plainValue(rawOutputs[key], true)).includes(SECRET))
+            .sort();
+        return {
+            project: options.project,
+            stack: options.stack,
+            resources,
+            outputs: plainValue(rawOutputs, false),
+            maskedOutputs: plainValue(rawOutputs, true),
+            secretOutputNames,
+            warnings,
+        };
+    } finally {
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = originalWarn;
+        running = false;
+    }
+}
