@@ -2,7 +2,7 @@ import { z } from "zod";
 import { formatCpu, formatMemory, parseQuantity } from "../policies/lib/quantity";
 import { ConfigError, parseConfig, readNamespace } from "./load";
 import {
-    cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
+    checkLimitsCoverRequests, cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
 } from "./fields";
 import {
     ContainerResources, DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
@@ -42,13 +42,7 @@ const schema = z.strictObject({
         requests: cpuAndMemory,
         limits: cpuAndMemory,
         pods: integer(1, 10000),
-    }).superRefine((q, ctx) => {
-        for (const resource of ["cpu", "memory"] as const) {
-            if (parseQuantity(q.limits[resource]) < parseQuantity(q.requests[resource])) {
-                ctx.addIssue({ code: "custom", path: ["limits", resource], message: `must be at least requests.${resource} (${q.requests[resource]})` });
-            }
-        }
-    }).optional(),
+    }).superRefine(checkLimitsCoverRequests).optional(),
     services: z.array(service).min(1, "must list at least one service").superRefine((list, ctx) => {
         const seen = new Map<string, number>();
         list.forEach((s, index) => {
@@ -101,10 +95,10 @@ export interface EnvironmentSettings {
     database: DatabaseSettings;
 }
 
-function defaultServices(tier: Tier): z.input<typeof service>[] {
-    const { replicas } = TIER_PRESETS[tier];
+function defaultServices(tier: Tier): ServiceSettings[] {
+    const { replicas, container } = TIER_PRESETS[tier];
     const max = tier === "production" ? Math.min(replicas.max, PRODUCTION_DEFAULT_MAX_REPLICAS) : replicas.max;
-    return DEFAULT_SERVICES.map((s) => ({ ...s, replicas: { min: replicas.min, max } }));
+    return DEFAULT_SERVICES.map((s) => ({ ...s, replicas: { min: replicas.min, max }, resources: container, env: {} }));
 }
 
 /** Reads and validates the `fintrax:` namespace; throws ConfigError before anything is registered. */
@@ -112,13 +106,12 @@ export function loadEnvironmentSettings(file: string, all?: Record<string, strin
     const raw = parseConfig(schema, ENVIRONMENT_NAMESPACE, readNamespace(ENVIRONMENT_NAMESPACE, all), file);
     const tier = raw.tier ?? tierFor(raw.environment);
     const preset = TIER_PRESETS[tier];
-    const services = (raw.services ?? parseConfig(z.array(service), ENVIRONMENT_NAMESPACE, defaultServices(tier), file))
-        .map((s): ServiceSettings => ({
-            ...s,
-            replicas: s.replicas ?? preset.replicas,
-            resources: s.resources ?? preset.container,
-            env: s.env ?? {},
-        }));
+    const services = raw.services?.map((s): ServiceSettings => ({
+        ...s,
+        replicas: s.replicas ?? preset.replicas,
+        resources: s.resources ?? preset.container,
+        env: s.env ?? {},
+    })) ?? defaultServices(tier);
     const settings: EnvironmentSettings = {
         clusterStack: raw.clusterStack,
         environment: raw.environment,

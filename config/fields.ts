@@ -20,20 +20,21 @@ export const memoryQuantity = z.string().refine(isQuantity, "must be a Kubernete
 export const cpuAndMemory = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
 export type CpuAndMemory = z.output<typeof cpuAndMemory>;
 
-/** Requests and limits where every limit is at least its request (the API server rejects the reverse). */
+/** Adds an issue for every limit below its request (the API server rejects those); skips malformed ones. */
+export function checkLimitsCoverRequests(value: CpuAndMemoryPair, ctx: z.RefinementCtx): void {
+    for (const resource of ["cpu", "memory"] as const) {
+        const [request, limit] = [value.requests[resource], value.limits[resource]];
+        if (isQuantity(request) && isQuantity(limit) && parseQuantity(limit) < parseQuantity(request)) {
+            ctx.addIssue({ code: "custom", path: ["limits", resource], message: `must be at least requests.${resource} (${request})` });
+        }
+    }
+}
+
+interface CpuAndMemoryPair { requests: CpuAndMemory; limits: CpuAndMemory }
+
 export const requestsAndLimits = z
     .strictObject({ requests: cpuAndMemory, limits: cpuAndMemory })
-    .superRefine((value, ctx) => {
-        for (const resource of ["cpu", "memory"] as const) {
-            if (parseQuantity(value.limits[resource]) < parseQuantity(value.requests[resource])) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["limits", resource],
-                    message: `must be at least requests.${resource} (${value.requests[resource]})`,
-                });
-            }
-        }
-    });
+    .superRefine(checkLimitsCoverRequests);
 
 export const iamPrincipalArn = z.string().regex(
     /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|(user|role|assumed-role)\/[\w+=,.@\/-]+)$/,

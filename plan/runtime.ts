@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { getStore } from "@pulumi/pulumi/runtime/state";
+import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { specialSecretSig, specialSigKey, unknownValue, specialResourceSig } from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { mockCall, mockResource, MockStackOutputs } from "./mockOutputs";
@@ -85,6 +86,11 @@ function markSecretOutputs(response: any, names: string[]): void {
     response.setObject(Struct.fromJavaScript(state));
 }
 
+/** The SDK's mock monitor and RPC bookkeeping are internal: reached here and nowhere else. */
+function internal(module: object): any {
+    return module;
+}
+
 let running = false;
 
 export async function runStack(options: RunOptions): Promise<StackRun> {
@@ -105,7 +111,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
         );
         const recorded: Array<{ request: any; urn?: string }> = [];
         let stackOutputs: unknown;
-        const monitor = getStore().settings.monitor as any;
+        const monitor = internal(runtimeState).getStore().settings.monitor;
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (request: any, callback: (err: any, response: any) => void) => {
             const entry: { request: any; urn?: string } = { request };
@@ -129,7 +135,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
         };
 
         await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {});
-        await pulumi.runtime.waitForRPCs();
+        await internal(runtimeSettings).waitForRPCs();
 
         const resources = recorded
             .filter((entry) => entry.urn && entry.request.getType() !== "pulumi:pulumi:Stack")

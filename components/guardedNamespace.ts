@@ -1,0 +1,92 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { ContainerResources, Quota } from "../config/tiers";
+
+export interface NamedNetworkPolicy {
+    name: string;
+    spec: k8s.types.input.networking.v1.NetworkPolicySpec;
+}
+
+export interface GuardedNamespaceArgs {
+    name: string;
+    labels: Record<string, string>;
+    /** Pod Security Standards level enforced; `restricted` is always warned and audited. */
+    podSecurity: "baseline" | "restricted";
+    quota: Quota;
+    /** What a container that names no resources gets (LimitRange default requests and limits). */
+    containerDefaults: ContainerResources;
+    /** Allow rules layered on top of the namespace's default deny. */
+    allow: NamedNetworkPolicy[];
+    /** Keep the namespace (and so everything in it) from being deleted by an update or destroy. */
+    protect?: boolean;
+}
+
+/**
+ * A namespace that cannot be used without its guardrails: quota, container defaults, default-deny
+ * networking and Pod Security labels are created with it, never separately. Both the environments and the
+ * cluster's monitoring namespace are made from this.
+ */
+export class GuardedNamespace extends pulumi.ComponentResource {
+    readonly namespace: k8s.core.v1.Namespace;
+    readonly namespaceName: pulumi.Output<string>;
+
+    constructor(name: string, args: GuardedNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fintrax:kubernetes:GuardedNamespace", name, {}, opts);
+        const parent = { parent: this };
+
+        this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
+            metadata: {
+                name: args.name,
+                labels: {
+                    ...args.labels,
+                    "pod-security.kubernetes.io/enforce": args.podSecurity,
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                    "pod-security.kubernetes.io/warn-version": "latest",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                    "pod-security.kubernetes.io/audit-version": "latest",
+                },
+            },
+        }, { ...parent, protect: args.protect ?? false });
+        this.namespaceName = this.namespace.metadata.name;
+        const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespaceName, labels: args.labels });
+
+        new k8s.core.v1.ResourceQuota(`${name}-quota`, {
+            metadata: metadata("quota"),
+            spec: {
+                hard: {
+                    "requests.cpu": args.quota.requests.cpu,
+                    "requests.memory": args.quota.requests.memory,
+                    "limits.cpu": args.quota.limits.cpu,
+                    "limits.memory": args.quota.limits.memory,
+                    pods: String(args.quota.pods),
+                },
+            },
+        }, parent);
+
+        new k8s.core.v1.LimitRange(`${name}-limits`, {
+            metadata: metadata("container-defaults"),
+            spec: {
+                limits: [{
+                    type: "Container",
+                    defaultRequest: args.containerDefaults.requests,
+                    default: args.containerDefaults.limits,
+                }],
+            },
+        }, parent);
+
+        // Deny everything first; each allow below opens one deliberate path.
+        const policies: NamedNetworkPolicy[] = [
+            { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+            ...args.allow,
+        ];
+        for (const policy of policies) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-${policy.name}`, {
+                metadata: metadata(policy.name),
+                spec: policy.spec,
+            }, parent);
+        }
+
+        this.registerOutputs({ namespaceName: this.namespaceName });
+    }
+}

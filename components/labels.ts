@@ -1,0 +1,18 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Labels every Fintrax object carries, so that `kubectl get -l` and cost reports can slice by them. */
+export function platformLabels(extra: Record<string, string> = {}): Record<string, string> {
+    return { "app.kubernetes.io/part-of": "fintrax", "app.kubernetes.io/managed-by": "pulumi", ...extra };
+}
+
+export function environmentLabels(environment: string, tier: string): Record<string, string> {
+    return platformLabels({ "fintrax.io/environment": environment, "fintrax.io/tier": tier });
+}
+
+/** Pods that the ingress controller may reach carry this label; the network policy admits only them. */
+export const EXPOSED_LABEL = "fintrax.io/exposed";
+
+/** The one label the namespace selector of a NetworkPolicy can rely on: the API server sets it. */
+export function namespaceNameSelector(namespace: pulumi.Input<string>) {
+    return { matchLabels: { "kubernetes.io/metadata.name": namespace } };
+}

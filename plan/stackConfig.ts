@@ -1,0 +1,51 @@
+import { readFileSync } from "fs";
+import { parse } from "yaml";
+
+/**
+ * A `Pulumi.<stack>.yaml` as the Pulumi CLI hands it to a program: a flat map of `namespace:key` to text,
+ * structured values as JSON. Encrypted (`secure:`) values cannot be decrypted offline; they become a
+ * placeholder and are marked secret, which is all a plan needs of them.
+ */
+export interface StackConfig {
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+export class StackFileError extends Error {}
+
+export function flattenStackConfig(document: unknown, file: string): StackConfig {
+    if (document === null || document === undefined) return { config: {}, secretKeys: [] };
+    if (typeof document !== "object" || Array.isArray(document)) throw new StackFileError(`${file}: must be a YAML map with a "config:" section`);
+    const section = (document as Record<string, unknown>).config ?? {};
+    if (typeof section !== "object" || section === null || Array.isArray(section)) {
+        throw new StackFileError(`${file}: config: must be a map of namespace:key to value`);
+    }
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
+        if (!/^[^:\s]+:[^:\s]+$/.test(key)) throw new StackFileError(`${file}: config: "${key}" must be namespace:key, such as fintrax:environment`);
+        if (value !== null && typeof value === "object" && "secure" in value) {
+            config[key] = "[secret]";
+            secretKeys.push(key);
+        } else {
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { config, secretKeys };
+}
+
+export function readStackConfig(file: string): StackConfig {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch {
+        throw new StackFileError(`${file}: cannot be read`);
+    }
+    let document: unknown;
+    try {
+        document = parse(text);
+    } catch (error) {
+        throw new StackFileError(`${file}: is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+    return flattenStackConfig(document, file);
+}

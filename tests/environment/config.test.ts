@@ -1,0 +1,122 @@
+import { expect } from "chai";
+import { loadEnvironmentSettings } from "../../config/environment";
+import { ConfigError } from "../../config/load";
+import { planEnvironment } from "../support/environment";
+
+const FILE = "Pulumi.dev.yaml";
+const BASE = { "fintrax:environment": "dev", "fintrax:domain": "fintrax.example.com" };
+const SERVICE = { name: "api", image: "ghcr.io/fintrax/api:1.0.0", port: 8080 };
+
+function load(overrides: Record<string, unknown>) {
+    const config: Record<string, string> = { ...BASE };
+    for (const [key, value] of Object.entries(overrides)) {
+        if (value === undefined) delete config[key];
+        else config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return loadEnvironmentSettings(FILE, config);
+}
+
+function rejection(overrides: Record<string, unknown>): string {
+    try {
+        load(overrides);
+    } catch (error) {
+        expect(error).to.be.instanceOf(ConfigError);
+        return (error as Error).message;
+    }
+    throw new Error("the config was accepted");
+}
+
+describe("environment config: bad values are rejected with the stack file and the key path", () => {
+    const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
+        ["environment missing", { "fintrax:environment": undefined }, "fintrax:environment", /required/],
+        ["environment not a DNS label", { "fintrax:environment": "Dev_1" }, "fintrax:environment", /DNS label/],
+        ["environment longer than 20", { "fintrax:environment": "a".repeat(21) }, "fintrax:environment", /at most 20/],
+        ["unknown tier", { "fintrax:tier": "prod" }, "fintrax:tier", /development, staging, production/],
+        ["domain not a DNS name", { "fintrax:domain": "https://fintrax.io" }, "fintrax:domain", /DNS name/],
+        ["cluster stack with two segments", { "fintrax:clusterStack": "fintrax-cluster/shared" }, "fintrax:clusterStack", /org\/project\/stack/],
+        ["unknown top-level key", { "fintrax:servcies": [] }, "fintrax:servcies", /unknown key.*services/],
+        ["quota limits below requests", { "fintrax:quota": { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "1", memory: "8Gi" }, pods: 10 } }, "fintrax:quota.limits.cpu", /at least requests.cpu/],
+        ["quota with a malformed quantity", { "fintrax:quota": { requests: { cpu: "two", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 10 } }, "fintrax:quota.requests.cpu", /CPU quantity/],
+        ["quota pods not a positive integer", { "fintrax:quota": { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 0 } }, "fintrax:quota.pods", /whole number/],
+        ["quota missing pods", { "fintrax:quota": { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } } }, "fintrax:quota.pods", /required/],
+        ["services empty", { "fintrax:services": [] }, "fintrax:services", /at least one/],
+        ["service name not a DNS label", { "fintrax:services": [{ ...SERVICE, name: "API" }] }, "fintrax:services[0].name", /DNS label/],
+        ["duplicate service names", { "fintrax:services": [SERVICE, SERVICE] }, "fintrax:services[1].name", /unique/],
+        ["image without a tag", { "fintrax:services": [{ ...SERVICE, image: "nginx" }] }, "fintrax:services[0].image", /pinned by tag or digest/],
+        ["image tagged latest", { "fintrax:services": [{ ...SERVICE, image: "ghcr.io/fintrax/api:latest" }] }, "fintrax:services[0].image", /latest/],
+        ["port out of range", { "fintrax:services": [{ ...SERVICE, port: 70000 }] }, "fintrax:services[0].port", /1 to 65535/],
+        ["path without a slash", { "fintrax:services": [{ ...SERVICE, path: "api" }] }, "fintrax:services[0].path", /starting with '\/'/],
+        ["replicas min above max", { "fintrax:services": [SERVICE, { ...SERVICE, name: "b" }, { ...SERVICE, name: "c", replicas: { min: 3, max: 2 } }] }, "fintrax:services[2].replicas.min", /at most replicas.max/],
+        ["replicas min zero", { "fintrax:services": [{ ...SERVICE, replicas: { min: 0, max: 2 } }] }, "fintrax:services[0].replicas.min", /whole number from 1/],
+        ["service limits below requests", { "fintrax:services": [{ ...SERVICE, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "100m", memory: "128Mi" } } }] }, "fintrax:services[0].resources.limits.memory", /at least requests.memory/],
+        ["unknown service key", { "fintrax:services": [{ ...SERVICE, replica: 2 }] }, "fintrax:services[0].replica", /unknown key.*replicas/],
+        ["env value not a string", { "fintrax:services": [{ ...SERVICE, env: { DEBUG: true } }] }, "fintrax:services[0].env.DEBUG", /string/],
+        ["deployer not an IAM ARN", { "fintrax:deployers": ["github-actions"] }, "fintrax:deployers[0]", /IAM principal ARN/],
+        ["database class without db.", { "fintrax:database": { instanceClass: "t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 1 } }, "fintrax:database.instanceClass", /db\.t3\.medium/],
+        ["database storage under 20 GB", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 10, multiAz: false, backupRetentionDays: 1 } }, "fintrax:database.allocatedStorageGb", /20 to 65536/],
+        ["database backups over 35 days", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 36 } }, "fintrax:database.backupRetentionDays", /0 to 35/],
+        ["database multiAz not a boolean", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: "yes", backupRetentionDays: 1 } }, "fintrax:database.multiAz", /true or false/],
+        ["services that cannot start within the quota", { "fintrax:services": [{ ...SERVICE, replicas: { min: 11, max: 11 } }] }, "fintrax:services", /minimum replicas.*11 pods > quota.pods 10/],
+    ];
+    for (const [title, overrides, key, allowed] of cases) {
+        it(`${title}: ${key}`, () => {
+            const message = rejection(overrides);
+            expect(message).to.contain(`${FILE}: ${key}:`);
+            expect(message).to.match(allowed);
+            expect(message).not.to.match(/TypeError|\n\s+at /);
+        });
+    }
+
+    it("lists every problem of a file in one message", () => {
+        const message = rejection({ "fintrax:environment": "Dev", "fintrax:domain": "-" });
+        expect(message).to.contain(`${FILE}: fintrax:environment:`).and.to.contain(`${FILE}: fintrax:domain:`);
+    });
+
+    it("rejects a bad config before any resource is registered", async () => {
+        let thrown: unknown;
+        try {
+            await planEnvironment("dev", { "fintrax:environment": "DEV" }, "Pulumi.broken.yaml");
+        } catch (error) {
+            thrown = error;
+        }
+        expect(thrown).to.be.instanceOf(ConfigError);
+        expect((thrown as Error).message).to.contain("Pulumi.broken.yaml: fintrax:environment:");
+    });
+});
+
+describe("environment config: defaults", () => {
+    it("derives the tier from the environment name", () => {
+        expect(load({}).settings.tier).to.equal("development");
+        expect(load({ "fintrax:environment": "pr-42" }).settings.tier).to.equal("development");
+        expect(load({ "fintrax:environment": "staging" }).settings.tier).to.equal("staging");
+        expect(load({ "fintrax:environment": "prod" }).settings.tier).to.equal("production");
+        expect(load({ "fintrax:environment": "perf", "fintrax:tier": "production" }).settings.tier).to.equal("production");
+    });
+
+    it("serves production at the bare domain and other environments at <environment>.<domain>", () => {
+        expect(load({ "fintrax:environment": "prod" }).settings.host).to.equal("fintrax.example.com");
+        expect(load({ "fintrax:environment": "pr-42" }).settings.host).to.equal("pr-42.fintrax.example.com");
+    });
+
+    it("fits the default services into every tier's quota at their maximum, without warnings", () => {
+        for (const environment of ["dev", "staging", "prod"]) {
+            expect(load({ "fintrax:environment": environment }).warnings).to.deep.equal([]);
+        }
+    });
+
+    it("warns when the services fit the quota at their minimum but not at their maximum", () => {
+        const { warnings } = load({ "fintrax:services": [{ ...SERVICE, replicas: { min: 2, max: 12 } }] });
+        expect(warnings).to.have.length(1);
+        expect(warnings[0]).to.contain(`${FILE}: fintrax:services:`).and.to.contain("12 pods > quota.pods 10");
+    });
+
+    it("reads numbers and booleans written as text in the stack file", () => {
+        const { settings } = load({ "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: "40", multiAz: "true", backupRetentionDays: "3" } });
+        expect(settings.database).to.deep.equal({ instanceClass: "db.t3.micro", allocatedStorageGb: 40, multiAz: true, backupRetentionDays: 3 });
+    });
+
+    it("reports the warning through pulumi.log.warn during a run", async () => {
+        const run = await planEnvironment("dev", { "fintrax:services": [{ ...SERVICE, replicas: { min: 2, max: 12 } }] });
+        expect(run.warnings.join("\n")).to.contain("at their maximum replicas");
+    });
+});

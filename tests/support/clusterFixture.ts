@@ -1,0 +1,35 @@
+import type { ClusterExports } from "../../components/clusterExports";
+import { mockKubeconfig } from "../../plan/mockOutputs";
+
+/**
+ * The cluster stack's exports as an environment test needs them, typed against ClusterExports so that a
+ * change of the cluster's interface breaks these tests at compile time.
+ */
+export const CLUSTER_FIXTURE: ClusterExports = {
+    clusterName: "fintrax-eks-shared",
+    kubeconfig: JSON.stringify(mockKubeconfig("fintrax-eks-shared", "https://EXAMPLE.gr7.us-east-1.eks.amazonaws.com")),
+    oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE",
+    oidcProviderUrl: "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE",
+    vpcId: "vpc-0123456789abcdef0",
+    vpcCidr: "10.0.0.0/16",
+    privateSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+    nodeSecurityGroupId: "sg-0000000000000000a",
+    clusterSecurityGroupId: "sg-0000000000000000b",
+    databaseSubnetGroupName: "fintrax-shared-databases",
+    ingressClassName: "nginx",
+    ingressNamespace: "ingress-nginx",
+    clusterIssuerName: "letsencrypt",
+    monitoringNamespace: "monitoring",
+    prometheusSelectorLabel: { key: "fintrax.io/monitoring", value: "enabled" },
+    grafanaDashboardLabel: { key: "grafana_dashboard", value: "1" },
+    monitoringQuota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 15 },
+    daemonSetRequests: { cpu: "200m", memory: "256Mi", pods: 4 },
+    nodeGroups: [],
+    region: "us-east-1",
+};
+
+export const CLUSTER_STACK = "organization/fintrax-cluster/shared";
+
+export const clusterReferences = (exports: ClusterExports = CLUSTER_FIXTURE) => ({
+    [CLUSTER_STACK]: { outputs: exports as unknown as Record<string, unknown>, secretOutputNames: ["kubeconfig"] },
+});
