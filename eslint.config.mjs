@@ -11,6 +11,8 @@ export default tseslint.config(
             "@typescript-eslint/no-explicit-any": "off",
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
             "no-constant-condition": ["error", { checkLoops: false }],
+            // Pulumi programs are CommonJS `export =` functions; `import x = require()` is how they are imported.
+            "@typescript-eslint/no-require-imports": ["error", { allowAsImport: true }],
         },
     },
 );

@@ -18,11 +18,11 @@ const replicaRange = z
 const service = z.strictObject({
     name: dnsLabel(40),
     image: z.string().regex(
-        /^[a-z0-9]+([._\/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+        /^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
         "must be an image reference pinned by tag or digest, such as ghcr.io/fintrax/auth:1.4.2",
     ).refine((image) => !/:latest$/.test(image), "must not use the mutable tag 'latest': pin a version or a digest"),
     port: integer(1, 65535),
-    path: z.string().regex(/^\/[\w\-.\/]*$/, "must be an HTTP path starting with '/', such as /api/auth").optional(),
+    path: z.string().regex(/^\/[\w\-./]*$/, "must be an HTTP path starting with '/', such as /api/auth").optional(),
     replicas: replicaRange.optional(),
     resources: requestsAndLimits.optional(),
     env: z.record(

@@ -37,7 +37,7 @@ export const requestsAndLimits = z
     .superRefine(checkLimitsCoverRequests);
 
 export const iamPrincipalArn = z.string().regex(
-    /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|(user|role|assumed-role)\/[\w+=,.@\/-]+)$/,
+    /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|(user|role|assumed-role)\/[\w+=,.@/-]+)$/,
     "must be an IAM principal ARN such as arn:aws:iam::123456789012:role/deployer",
 );
 
