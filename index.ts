@@ -5,14 +5,17 @@ import { stackFileName } from "./config/load";
 import { AppService } from "./components/appService";
 import { ClusterReference } from "./components/clusterReference";
 import { EnvironmentAccess } from "./components/environmentAccess";
+import { EnvironmentDatabase } from "./components/environmentDatabase";
 import { EnvironmentIngress } from "./components/environmentIngress";
+import { EnvironmentMonitoring } from "./components/environmentMonitoring";
 import { GuardedNamespace } from "./components/guardedNamespace";
 import { environmentLabels } from "./components/labels";
 import { environmentNetworkPolicies } from "./components/networkPolicies";
 
 /**
  * One Fintrax environment on the shared cluster: its namespace and guardrails, who may deploy to it, its
- * services and its ingress. Everything comes from the `fintrax:` config of the stack (see README).
+ * database, its services, its ingress and its monitoring. Everything comes from the `fintrax:` config of the stack
+ * (see README).
  */
 export = async () => {
     const { settings, warnings } = loadEnvironmentSettings(stackFileName());
@@ -52,6 +55,19 @@ export = async () => {
         labels,
     }, inNamespace);
 
+    const database = new EnvironmentDatabase(`fintrax-${environment}-database`, {
+        environment,
+        namespace: namespace.namespaceName,
+        settings: settings.database,
+        subnetGroupName: cluster.output("databaseSubnetGroupName"),
+        vpcId: cluster.output("vpcId"),
+        clientSecurityGroupId: cluster.output("nodeSecurityGroupId"),
+        production: tier === "production",
+        // Like the namespace: a change that would replace staging's database fails there before it reaches prod.
+        protect: tier !== "development",
+        labels,
+    }, inNamespace);
+
     const services = settings.services.map((service) => new AppService(`fintrax-${environment}-${service.name}`, {
         serviceName: service.name,
         namespace: namespace.namespaceName,
@@ -62,6 +78,7 @@ export = async () => {
         replicas: service.replicas,
         resources: service.resources,
         env: service.env,
+        envFromSecrets: [database.secretName],
         rollout: preset.rollout,
         spreadAcrossZones: preset.spreadAcrossZones,
         disruptionBudget: preset.disruptionBudget,
@@ -80,6 +97,18 @@ export = async () => {
         labels,
     }, inNamespace) : undefined;
 
+    // Not made to wait for the services' rollouts: a rollout that hangs is when the alerts are needed.
+    new EnvironmentMonitoring(`fintrax-${environment}-monitoring`, {
+        environment,
+        namespace: settings.namespace,
+        services: settings.services.map((service, index) => ({ name: service.name, selector: services[index].selector })),
+        prometheusSelectorLabel: cluster.output("prometheusSelectorLabel"),
+        grafanaDashboardLabel: cluster.output("grafanaDashboardLabel"),
+        severity: tier === "production" ? "critical" : "warning",
+        database: { identifier: database.identifier, allocatedStorageGb: settings.database.allocatedStorageGb },
+        labels,
+    }, inNamespace);
+
     return {
         environment,
         tier,
@@ -87,5 +116,8 @@ export = async () => {
         url: ingress?.url ?? null,
         deployerRoleArn: access.deployerRoleArn,
         services: settings.services.map((service) => service.name),
+        databaseHost: database.address,
+        databasePort: database.port,
+        databaseName: database.databaseName,
     };
 };

@@ -13,6 +13,8 @@ import { mockCall, mockResource, MockStackOutputs } from "./mockOutputs";
 
 export interface PlannedResource {
     urn: string;
+    /** The id the mock provider gave it; only for linking resources that refer to each other by id. */
+    id: string;
     type: string;
     name: string;
     parent: string | null;
@@ -109,16 +111,17 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
             options.stack,
             true,
         );
-        const recorded: Array<{ request: any; urn?: string }> = [];
+        const recorded: Array<{ request: any; urn?: string; id?: string }> = [];
         let stackOutputs: unknown;
         const monitor = internal(runtimeState).getStore().settings.monitor;
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (request: any, callback: (err: any, response: any) => void) => {
-            const entry: { request: any; urn?: string } = { request };
+            const entry: { request: any; urn?: string; id?: string } = { request };
             recorded.push(entry);
             register(request, (err: any, response: any) => {
                 if (response) {
                     entry.urn = response.getUrn();
+                    entry.id = response.getId();
                     markSecretOutputs(response, request.getAdditionalsecretoutputsList());
                 }
                 callback(err, response);
@@ -144,6 +147,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
                 const raw = request.getObject()?.toJavaScript() ?? {};
                 return {
                     urn: entry.urn!,
+                    id: entry.id ?? "",
                     type: request.getType(),
                     name: request.getName(),
                     parent: request.getParent() && !request.getParent().includes("::pulumi:pulumi:Stack::") ? request.getParent() : null,

@@ -34,18 +34,19 @@ export function flattenStackConfig(document: unknown, file: string): StackConfig
     return { config, secretKeys };
 }
 
-export function readStackConfig(file: string): StackConfig {
+/** `name` is how messages call the file (the path relative to the repository); it defaults to `file`. */
+export function readStackConfig(file: string, name = file): StackConfig {
     let text: string;
     try {
         text = readFileSync(file, "utf8");
     } catch {
-        throw new StackFileError(`${file}: cannot be read`);
+        throw new StackFileError(`${name}: cannot be read`);
     }
     let document: unknown;
     try {
         document = parse(text);
     } catch (error) {
-        throw new StackFileError(`${file}: is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+        throw new StackFileError(`${name}: is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
     }
-    return flattenStackConfig(document, file);
+    return flattenStackConfig(document, name);
 }

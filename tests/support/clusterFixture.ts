@@ -15,16 +15,22 @@ export const CLUSTER_FIXTURE: ClusterExports = {
     privateSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
     nodeSecurityGroupId: "sg-0000000000000000a",
     clusterSecurityGroupId: "sg-0000000000000000b",
-    databaseSubnetGroupName: "fintrax-shared-databases",
+    databaseSubnetGroupName: "fintrax-eks-shared-databases",
     ingressClassName: "nginx",
     ingressNamespace: "ingress-nginx",
     clusterIssuerName: "letsencrypt",
     monitoringNamespace: "monitoring",
-    prometheusSelectorLabel: { key: "fintrax.io/monitoring", value: "enabled" },
+    prometheusSelectorLabel: { key: "release", value: "kube-prometheus-stack" },
     grafanaDashboardLabel: { key: "grafana_dashboard", value: "1" },
     monitoringQuota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 15 },
-    daemonSetRequests: { cpu: "200m", memory: "256Mi", pods: 4 },
-    nodeGroups: [],
+    daemonSetRequests: { cpu: "235m", memory: "330Mi", pods: 5 },
+    nodeGroups: [
+        { name: "general", instanceType: "t3.medium", minSize: 2, desiredSize: 3, maxSize: 10, capacityType: "ON_DEMAND", allocatableCpu: "1930m", allocatableMemory: "2531Mi", maxPods: 110, taints: [] },
+        {
+            name: "monitoring", instanceType: "t3.medium", minSize: 1, desiredSize: 1, maxSize: 2, capacityType: "SPOT", allocatableCpu: "1930m", allocatableMemory: "2531Mi", maxPods: 110,
+            taints: [{ key: "workload-type", value: "monitoring", effect: "NoSchedule" }],
+        },
+    ],
     region: "us-east-1",
 };
 

@@ -1,0 +1,106 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { ClusterExports } from "../components/clusterExports";
+import { EksCluster } from "../components/cluster/eksCluster";
+import { INGRESS_CLASS_NAME, INGRESS_NAMESPACE, IngressAndCertificates } from "../components/cluster/ingress";
+import {
+    GRAFANA_DASHBOARD_LABEL, MONITORING_QUOTA, MonitoringStack, PROMETHEUS_SELECTOR_LABEL,
+} from "../components/cluster/monitoringStack";
+import { Network } from "../components/cluster/network";
+import { NodeGroups } from "../components/cluster/nodeGroups";
+import { ClusterAddons } from "../components/cluster/platformAddons";
+import { AUTOSCALER_KUBERNETES_MINOR, daemonSetRequests } from "../components/cluster/versions";
+import { loadClusterSettings, MONITORING_NODE_LABEL } from "../config/cluster";
+import { stackFileName } from "../config/load";
+
+/** Each export as the program may hand it over: a plain value or an output that resolves to it. */
+type Exported<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/**
+ * The shared cluster stack (`fintrax-cluster`, stack `shared`): VPC, EKS, node groups and the platform
+ * add-ons every environment relies on. This file only wires the validated config to the components and
+ * returns what the environment stacks read through their StackReference.
+ */
+export = async (): Promise<Exported<ClusterExports>> => {
+    const settings = loadClusterSettings(stackFileName("cluster/"));
+    if (settings.kubernetesVersion !== AUTOSCALER_KUBERNETES_MINOR) {
+        pulumi.log.warn(`Kubernetes ${settings.kubernetesVersion} runs with Cluster Autoscaler ${AUTOSCALER_KUBERNETES_MINOR}: ` +
+            "their minor versions should match (bump the cluster-autoscaler chart in components/cluster/versions.ts).");
+    }
+
+    const awsProvider = new aws.Provider("aws", { region: settings.region as aws.Region, defaultTags: { tags: settings.tags } });
+    const onAws = { providers: { aws: awsProvider } };
+
+    const network = new Network("network", settings, onAws);
+
+    const cluster = new EksCluster("cluster", {
+        clusterName: settings.clusterName,
+        kubernetesVersion: settings.kubernetesVersion,
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        privateSubnetIds: network.privateSubnetIds,
+        endpointPublicAccessCidrs: settings.endpointPublicAccessCidrs,
+        admins: settings.admins,
+        protect: settings.protect,
+    }, onAws);
+
+    const groups = [settings.nodeGroups.general, settings.nodeGroups.monitoring];
+    const nodes = new NodeGroups("nodes", {
+        clusterName: settings.clusterName,
+        cluster: cluster.cluster,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+        groups,
+        tags: settings.tags,
+        dependsOn: cluster.networkingAddons,
+    }, onAws);
+
+    const onCluster = { providers: { aws: awsProvider, kubernetes: cluster.provider } };
+    const addons = new ClusterAddons("addons", {
+        clusterName: settings.clusterName,
+        clusterNameOutput: cluster.clusterName,
+        region: settings.region,
+        oidcProviderArn: cluster.oidcProvider.arn,
+        oidcIssuer: cluster.oidcIssuer,
+        dependsOn: [nodes],
+    }, onCluster);
+
+    const monitoringGroup = settings.nodeGroups.monitoring;
+    const monitoring = new MonitoringStack("monitoring", {
+        vpcCidr: settings.vpcCidr,
+        nodeSelector: { [MONITORING_NODE_LABEL.key]: MONITORING_NODE_LABEL.value },
+        tolerations: monitoringGroup.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })),
+        storageClassName: addons.storageClass.metadata.name,
+        dependsOn: addons.ready,
+    }, onCluster);
+
+    const edge = new IngressAndCertificates("edge", {
+        vpcCidr: settings.vpcCidr,
+        acmeEmail: settings.acmeEmail,
+        dependsOn: [monitoring.prometheusStack, ...addons.ready],
+    }, onCluster);
+
+    return {
+        clusterName: cluster.clusterName,
+        kubeconfig: cluster.kubeconfig,
+        oidcProviderArn: cluster.oidcProvider.arn,
+        oidcProviderUrl: cluster.oidcIssuer,
+        vpcId: network.vpcId,
+        vpcCidr: settings.vpcCidr,
+        privateSubnetIds: pulumi.all(network.privateSubnetIds),
+        nodeSecurityGroupId: nodes.nodeSecurityGroup.id,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+        databaseSubnetGroupName: network.databaseSubnetGroupName,
+        ingressClassName: INGRESS_CLASS_NAME,
+        ingressNamespace: INGRESS_NAMESPACE,
+        clusterIssuerName: edge.clusterIssuerName,
+        monitoringNamespace: monitoring.namespaceName,
+        prometheusSelectorLabel: { ...PROMETHEUS_SELECTOR_LABEL },
+        grafanaDashboardLabel: { ...GRAFANA_DASHBOARD_LABEL },
+        monitoringQuota: MONITORING_QUOTA,
+        daemonSetRequests: daemonSetRequests(),
+        nodeGroups: nodes.capacity,
+        region: settings.region,
+    };
+};

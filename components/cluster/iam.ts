@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+/**
+ * IAM documents for the cluster stack, written as JSON (not `aws.iam.getPolicyDocument` invokes) so that
+ * the offline plan, the tests and the policy pack read the exact text IAM will get.
+ */
+
+/** A trust policy letting one AWS service (`eks.amazonaws.com`, `ec2.amazonaws.com`…) assume the role. */
+export function serviceTrustPolicy(service: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    });
+}
+
+export const AWS_MANAGED_POLICY = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+
+export interface IrsaRoleArgs {
+    /** The cluster's IAM OIDC provider and its issuer without `https://` (`oidc.eks.<region>.amazonaws.com/id/…`). */
+    oidcProviderArn: pulumi.Input<string>;
+    oidcIssuer: pulumi.Input<string>;
+    namespace: string;
+    serviceAccount: string;
+    /** AWS managed policies to attach, by name (`AmazonEBSCSIDriverPolicy`). */
+    managedPolicies?: string[];
+    /** An inline policy document of our own (JSON text). */
+    inlinePolicy?: pulumi.Input<string>;
+}
+
+/**
+ * An IAM role for one Kubernetes service account (IRSA): only a token the cluster issued for exactly
+ * `system:serviceaccount:<namespace>:<name>`, with the STS audience, can assume it. A `StringLike` or a
+ * missing `:sub` condition would let every pod of the cluster take the role; this never does.
+ */
+export class IrsaRole extends pulumi.ComponentResource {
+    readonly role: aws.iam.Role;
+    readonly arn: pulumi.Output<string>;
+    readonly subject: string;
+
+    constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fintrax:cluster:IrsaRole", name, {}, opts);
+        this.subject = `system:serviceaccount:${args.namespace}:${args.serviceAccount}`;
+        const subject = this.subject;
+
+        this.role = new aws.iam.Role(`${name}-role`, {
+            description: `IRSA role of the ${args.namespace}/${args.serviceAccount} service account`,
+            // The condition keys contain the issuer, so the document is written once both are known.
+            assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([providerArn, issuer]) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Principal: { Federated: providerArn },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            [`${issuer}:sub`]: subject,
+                            [`${issuer}:aud`]: "sts.amazonaws.com",
+                        },
+                    },
+                }],
+            })),
+        }, { parent: this });
+
+        (args.managedPolicies ?? []).forEach((policy) => {
+            new aws.iam.RolePolicyAttachment(`${name}-${policy}`, {
+                role: this.role.name,
+                policyArn: AWS_MANAGED_POLICY(policy),
+            }, { parent: this });
+        });
+        if (args.inlinePolicy) {
+            new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy: args.inlinePolicy }, { parent: this });
+        }
+        this.arn = this.role.arn;
+        this.registerOutputs({ arn: this.arn });
+    }
+}

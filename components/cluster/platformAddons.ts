@@ -1,0 +1,148 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { managedAddon } from "./eksCluster";
+import { chartRelease, resources } from "./helm";
+import { IrsaRole } from "./iam";
+
+export const STORAGE_CLASS_NAME = "gp3";
+export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
+export const AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
+
+export interface ClusterAddonsArgs {
+    clusterName: string;
+    /** The cluster's name as an output: the add-ons wait for the cluster through it. */
+    clusterNameOutput: pulumi.Input<string>;
+    region: string;
+    oidcProviderArn: pulumi.Input<string>;
+    oidcIssuer: pulumi.Input<string>;
+    /** The add-ons run on nodes: CoreDNS and the EBS CSI controller only become healthy once nodes exist. */
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * Cluster Autoscaler's IAM policy. It may look at every Auto Scaling group (discovery needs that), but it
+ * may resize or shrink only the groups tagged `k8s.io/cluster-autoscaler/<cluster>: owned`, which EKS puts on
+ * this cluster's managed node groups and nobody else's.
+ */
+export function autoscalerPolicy(clusterName: string, region: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "DiscoverNodeGroups",
+                Effect: "Allow",
+                Action: [
+                    "autoscaling:DescribeAutoScalingGroups",
+                    "autoscaling:DescribeAutoScalingInstances",
+                    "autoscaling:DescribeLaunchConfigurations",
+                    "autoscaling:DescribeScalingActivities",
+                    "autoscaling:DescribeTags",
+                    "ec2:DescribeImages",
+                    "ec2:DescribeInstanceTypes",
+                    "ec2:DescribeLaunchTemplateVersions",
+                    "ec2:GetInstanceTypesFromInstanceRequirements",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "ReadOwnNodeGroups",
+                Effect: "Allow",
+                Action: ["eks:DescribeNodegroup"],
+                Resource: `arn:aws:eks:${region}:*:nodegroup/${clusterName}/*/*`,
+            },
+            {
+                Sid: "ScaleOwnNodeGroupsOnly",
+                Effect: "Allow",
+                Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                Resource: "*",
+                Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+            },
+        ],
+    });
+}
+
+/**
+ * The cluster-wide system add-ons that run once nodes exist: CoreDNS and the EBS CSI driver as EKS managed
+ * add-ons (the driver with its IRSA role and its node plugin tolerating every taint, so volumes mount on
+ * the monitoring nodes too), the default StorageClass (encrypted gp3), metrics-server for the HPAs, and
+ * Cluster Autoscaler with an IRSA role limited to this cluster's node groups. All in kube-system.
+ */
+export class ClusterAddons extends pulumi.ComponentResource {
+    readonly storageClass: k8s.storage.v1.StorageClass;
+    readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fintrax:cluster:ClusterAddons", name, {}, opts);
+        const parent = { parent: this };
+        const afterNodes = { ...parent, dependsOn: args.dependsOn };
+        const oidc = { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer };
+
+        const coredns = managedAddon(`${name}-coredns`, { clusterName: args.clusterNameOutput, addonName: "coredns" }, afterNodes);
+
+        const ebsCsiRole = new IrsaRole(`${name}-ebs-csi`, {
+            ...oidc,
+            namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+            serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
+            managedPolicies: ["AmazonEBSCSIDriverPolicy"],
+        }, parent);
+        const ebsCsi = managedAddon(`${name}-ebs-csi`, {
+            clusterName: args.clusterNameOutput,
+            addonName: "aws-ebs-csi-driver",
+            serviceAccountRoleArn: ebsCsiRole.arn,
+            configurationValues: JSON.stringify({ node: { tolerateAllTaints: true } }),
+        }, afterNodes);
+
+        this.storageClass = new k8s.storage.v1.StorageClass(`${name}-gp3`, {
+            metadata: {
+                name: STORAGE_CLASS_NAME,
+                annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+            },
+            provisioner: "ebs.csi.aws.com",
+            parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+            reclaimPolicy: "Delete",
+            volumeBindingMode: "WaitForFirstConsumer",
+            allowVolumeExpansion: true,
+        }, { ...parent, dependsOn: [ebsCsi] });
+
+        const metricsServer = chartRelease(`${name}-metrics-server`, {
+            chart: "metricsServer",
+            releaseName: "metrics-server",
+            namespace: "kube-system",
+            values: {
+                replicas: 2,
+                resources: resources("50m", "64Mi", "200m", "128Mi"),
+                podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+            },
+        }, afterNodes);
+
+        const autoscalerRole = new IrsaRole(`${name}-cluster-autoscaler`, {
+            ...oidc,
+            namespace: AUTOSCALER_SERVICE_ACCOUNT.namespace,
+            serviceAccount: AUTOSCALER_SERVICE_ACCOUNT.name,
+            inlinePolicy: autoscalerPolicy(args.clusterName, args.region),
+        }, parent);
+        const autoscaler = chartRelease(`${name}-cluster-autoscaler`, {
+            chart: "clusterAutoscaler",
+            releaseName: "cluster-autoscaler",
+            namespace: AUTOSCALER_SERVICE_ACCOUNT.namespace,
+            values: {
+                cloudProvider: "aws",
+                awsRegion: args.region,
+                autoDiscovery: { clusterName: args.clusterName },
+                rbac: {
+                    serviceAccount: {
+                        create: true,
+                        name: AUTOSCALER_SERVICE_ACCOUNT.name,
+                        annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn },
+                    },
+                },
+                extraArgs: { "balance-similar-node-groups": true, expander: "least-waste" },
+                priorityClassName: "system-cluster-critical",
+                resources: resources("50m", "128Mi", "200m", "256Mi"),
+            },
+        }, afterNodes);
+
+        this.ready = [coredns, ebsCsi, this.storageClass, metricsServer, autoscaler];
+        this.registerOutputs({ storageClassName: this.storageClass.metadata.name });
+    }
+}

@@ -1,0 +1,84 @@
+import { formatCpu, formatMemory, parseQuantity } from "../../policies/lib/quantity";
+
+/**
+ * Every Helm chart the cluster stack installs, pinned. Versions were checked against the charts' release
+ * announcements (chart repositories and their maintainers' release pull requests) when this table was
+ * written; bump them here, one at a time, and read the chart's upgrade notes first.
+ */
+export const CHARTS = {
+    metricsServer: { chart: "metrics-server", version: "3.14.0", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+    /** 9.59.0 ships Cluster Autoscaler 1.35: its minor must match the cluster's Kubernetes minor. */
+    clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", repo: "https://kubernetes.github.io/autoscaler" },
+    ingressNginx: { chart: "ingress-nginx", version: "4.15.1", repo: "https://kubernetes.github.io/ingress-nginx" },
+    certManager: { chart: "cert-manager", version: "v1.21.2", repo: "https://charts.jetstack.io" },
+    kubePrometheusStack: { chart: "kube-prometheus-stack", version: "83.7.0", repo: "https://prometheus-community.github.io/helm-charts" },
+    loki: { chart: "loki", version: "6.53.0", repo: "https://grafana.github.io/helm-charts" },
+    alloy: { chart: "alloy", version: "1.8.1", repo: "https://grafana.github.io/helm-charts" },
+} as const;
+
+export type ChartName = keyof typeof CHARTS;
+
+/** The Kubernetes minor the pinned Cluster Autoscaler is built for (see above). */
+export const AUTOSCALER_KUBERNETES_MINOR = "1.35";
+
+interface ContainerRequests { name: string; cpu: string; memory: string }
+
+export interface NodeDaemonSet {
+    name: string;
+    namespace: string;
+    /** Where the numbers come from: our own values, or the add-on's documented defaults. */
+    source: string;
+    containers: ContainerRequests[];
+}
+
+/**
+ * The daemon sets that put one pod on every node, with their containers' requests: what every node loses
+ * before any workload is scheduled. The node-exporter and Alloy values are set from this table (so it
+ * cannot drift from what is installed); the EKS add-ons' are their documented defaults.
+ */
+export const NODE_DAEMON_SETS: NodeDaemonSet[] = [
+    {
+        name: "aws-node", namespace: "kube-system", source: "vpc-cni add-on default (the network policy agent requests nothing)",
+        containers: [{ name: "aws-node", cpu: "25m", memory: "0" }, { name: "aws-eks-nodeagent", cpu: "0", memory: "0" }],
+    },
+    { name: "kube-proxy", namespace: "kube-system", source: "kube-proxy add-on default", containers: [{ name: "kube-proxy", cpu: "100m", memory: "0" }] },
+    {
+        name: "ebs-csi-node", namespace: "kube-system", source: "aws-ebs-csi-driver add-on defaults",
+        containers: [
+            { name: "ebs-plugin", cpu: "10m", memory: "40Mi" },
+            { name: "node-driver-registrar", cpu: "10m", memory: "40Mi" },
+            { name: "liveness-probe", cpu: "10m", memory: "40Mi" },
+        ],
+    },
+    {
+        name: "prometheus-node-exporter", namespace: "kube-system", source: "kube-prometheus-stack values (ours)",
+        containers: [{ name: "node-exporter", cpu: "20m", memory: "32Mi" }],
+    },
+    {
+        name: "alloy", namespace: "kube-system", source: "alloy values (ours)",
+        containers: [{ name: "alloy", cpu: "50m", memory: "128Mi" }, { name: "config-reloader", cpu: "10m", memory: "50Mi" }],
+    },
+];
+
+export function daemonSet(name: string): NodeDaemonSet {
+    const found = NODE_DAEMON_SETS.find((d) => d.name === name);
+    if (!found) throw new Error(`no daemon set named ${name} in NODE_DAEMON_SETS`);
+    return found;
+}
+
+/** One container's requests in the form a chart's `resources.requests` takes. */
+export function requestsOf(daemonSetName: string, container: string): { cpu: string; memory: string } {
+    const found = daemonSet(daemonSetName).containers.find((c) => c.name === container);
+    if (!found) throw new Error(`daemon set ${daemonSetName} has no container ${container}`);
+    return { cpu: found.cpu, memory: found.memory };
+}
+
+/** What every node gives the daemon sets: the `daemonSetRequests` export. */
+export function daemonSetRequests(): { cpu: string; memory: string; pods: number } {
+    const containers = NODE_DAEMON_SETS.flatMap((d) => d.containers);
+    return {
+        cpu: formatCpu(containers.reduce((sum, c) => sum + parseQuantity(c.cpu), 0)),
+        memory: formatMemory(containers.reduce((sum, c) => sum + parseQuantity(c.memory), 0)),
+        pods: NODE_DAEMON_SETS.length,
+    };
+}

@@ -1,0 +1,237 @@
+import { z } from "zod";
+import { INSTANCE_TYPE_NAMES, InstanceType } from "../components/cluster/instanceTypes";
+import { boolean, cidrRange, dnsLabel, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
+import { parseConfig, readNamespace } from "./load";
+
+export const CLUSTER_NAMESPACE = "fintrax-cluster";
+
+/** The label and taint that reserve the monitoring node group for the monitoring stack (seed 000). */
+export const MONITORING_NODE_LABEL = { key: "workload-type", value: "monitoring" } as const;
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const labelKey = z.string().refine((key) => {
+    const parts = key.split("/");
+    if (parts.length > 2) return false;
+    const name = parts.pop()!;
+    return LABEL_NAME.test(name) && (parts.length === 0 || DNS_SUBDOMAIN.test(parts[0]));
+}, "must be a Kubernetes label key such as workload-type or example.com/team");
+
+const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
+    "must be a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.'");
+
+const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+export type TaintEffect = (typeof TAINT_EFFECTS)[number];
+
+const taint = z.strictObject({
+    key: labelKey,
+    value: labelValue,
+    effect: z.enum(TAINT_EFFECTS, { error: `must be one of ${TAINT_EFFECTS.join(", ")}` }),
+});
+
+const uniqueItems = <T>(what: string) => (list: T[], ctx: z.core.$RefinementCtx<T[]>) => {
+    list.forEach((item, index) => {
+        const first = list.indexOf(item);
+        if (first !== index) ctx.addIssue({ code: "custom", path: [index], message: `must not repeat ${what} ${JSON.stringify(item)} (also at [${first}])` });
+    });
+};
+
+const nodeGroup = z.strictObject({
+    instanceTypes: z.array(z.enum(INSTANCE_TYPE_NAMES, {
+        error: `must be an instance type the capacity table knows: ${INSTANCE_TYPE_NAMES.join(", ")} (add others to components/cluster/instanceTypes.ts)`,
+    })).min(1, "must list at least one instance type").superRefine(uniqueItems("the instance type")),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: "must be ON_DEMAND or SPOT" }),
+    minSize: integer(0, 100),
+    desiredSize: integer(0, 100),
+    maxSize: integer(1, 100),
+    diskSizeGb: integer(20, 16384),
+    taints: z.array(taint).max(50, "must have at most 50 taints (the EKS limit)").optional(),
+    labels: z.record(labelKey, labelValue).optional(),
+}).superRefine((group, ctx) => {
+    if (group.minSize > group.desiredSize) {
+        ctx.addIssue({ code: "custom", path: ["minSize"], message: `must be at most desiredSize (${group.desiredSize})` });
+    }
+    if (group.desiredSize > group.maxSize) {
+        ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be at most maxSize (${group.maxSize})` });
+    }
+});
+
+export type NodeGroupConfig = z.output<typeof nodeGroup>;
+
+/**
+ * Seed 000's node configuration and seed 001's network, the defaults `Pulumi.shared.yaml` spells out,
+ * but for one number: the general group may grow to 10 nodes, not 6. The quotas are promises; with prefix
+ * delegation a t3.medium reserves 1.4Gi for the kubelet, so six of them hold about 13Gi of requests while
+ * the environments' and platform namespaces' quotas ask for 19.5Gi. At the desired size (3) nothing changes,
+ * so neither does the cost; the autoscaler only adds nodes when the quotas are actually used.
+ */
+export const DEFAULT_NODE_GROUPS = {
+    general: {
+        instanceTypes: ["t3.medium"], capacityType: "ON_DEMAND",
+        minSize: 2, desiredSize: 3, maxSize: 10, diskSizeGb: 50,
+        labels: { "workload-type": "general" },
+    },
+    monitoring: {
+        instanceTypes: ["t3.medium"], capacityType: "SPOT",
+        minSize: 1, desiredSize: 1, maxSize: 2, diskSizeGb: 30,
+        labels: { [MONITORING_NODE_LABEL.key]: MONITORING_NODE_LABEL.value },
+        taints: [{ key: MONITORING_NODE_LABEL.key, value: MONITORING_NODE_LABEL.value, effect: "NoSchedule" }],
+    },
+} satisfies Record<"general" | "monitoring", z.input<typeof nodeGroup>>;
+
+/** A documentation range (RFC 5737): replace it in the stack file with the office or VPN ranges. */
+export const PLACEHOLDER_API_CIDR = "203.0.113.0/24";
+export const DEFAULT_REGION = "us-east-1";
+
+const availabilityZone = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be an availability zone name such as us-east-1a");
+
+const tagValue = z.string().regex(/^[\w .:/=+\-@]{1,256}$/, "must be 1-256 letters, digits, spaces or _ . : / = + - @ (an AWS tag value)");
+
+function clusterSchema(region: string) {
+    return z.strictObject({
+        clusterName: dnsLabel(40).default("fintrax-eks-shared"),
+        vpcCidr: ipv4Cidr.refine((cidr) => {
+            const bits = Number(cidr.split("/")[1]);
+            return bits >= 16 && bits <= 24;
+        }, "must be a /16 to /24 block (AWS allows /16 to /28; a cluster needs room for pods)").default("10.0.0.0/16"),
+        availabilityZones: z.array(availabilityZone)
+            .min(2, "must list at least 2 availability zones (EKS needs subnets in two zones)")
+            .superRefine(uniqueItems("the zone"))
+            .default([`${DEFAULT_REGION}a`, `${DEFAULT_REGION}b`]),
+        publicSubnetCidrs: z.array(ipv4Cidr).default(["10.0.101.0/24", "10.0.102.0/24"]),
+        privateSubnetCidrs: z.array(ipv4Cidr).default(["10.0.1.0/24", "10.0.2.0/24"]),
+        natGateways: z.enum(["single", "perZone"], { error: "must be single (one NAT gateway, the cheaper) or perZone (one per zone, survives a zone outage)" })
+            .default("single"),
+        kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as \"1.35\" (quote it in YAML)")
+            .refine((v) => Number(v.split(".")[1]) >= 31, "must be 1.31 or newer (older versions are out of EKS support)")
+            .default("1.35"),
+        endpointPublicAccessCidrs: z.array(ipv4Cidr.refine((cidr) => Number(cidr.split("/")[1]) > 0,
+            "must not be 0.0.0.0/0: list the office or VPN ranges that may reach the API, or [] for a private-only endpoint"))
+            .max(40, "must list at most 40 CIDR blocks (the EKS limit)")
+            .superRefine(uniqueItems("the CIDR"))
+            .default([PLACEHOLDER_API_CIDR]),
+        admins: z.array(iamPrincipalArn).superRefine(uniqueItems("the principal")).default([]),
+        nodeGroups: z.strictObject({ general: nodeGroup, monitoring: nodeGroup }).superRefine((groups, ctx) => {
+            if (groups.general.minSize < 1) {
+                ctx.addIssue({ code: "custom", path: ["general", "minSize"], message: "must be at least 1: the platform add-ons (CoreDNS, ingress, cert-manager) run on this group" });
+            }
+            const labels = groups.monitoring.labels ?? {};
+            if (labels[MONITORING_NODE_LABEL.key] !== MONITORING_NODE_LABEL.value) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["monitoring", "labels"],
+                    message: `must include ${MONITORING_NODE_LABEL.key}: ${MONITORING_NODE_LABEL.value} (the monitoring stack selects its nodes by it)`,
+                });
+            }
+        }).default(DEFAULT_NODE_GROUPS),
+        acmeEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/, "must be an email address (Let's Encrypt sends expiry notices there)")
+            .default("platform@fintrax.io"),
+        protect: boolean.default(true),
+        team: tagValue.default("platform"),
+        costCenter: tagValue.default("fintrax-shared"),
+    }).superRefine((c, ctx) => {
+        (Array.isArray(c.availabilityZones) ? c.availabilityZones : []).forEach((zone, index) => {
+            if (typeof zone !== "string") return;
+            if (!zone.startsWith(region) || !/^[a-z]$/.test(zone.slice(region.length))) {
+                ctx.addIssue({ code: "custom", path: ["availabilityZones", index], message: `must be a zone of the stack's region ${region} (aws:region)` });
+            }
+        });
+        // Zod runs this check even when a field above failed: skip what is malformed (reported already).
+        const vpc = cidrRange(c.vpcCidr);
+        if (!vpc || !Array.isArray(c.availabilityZones)) return;
+        const seen: Array<{ key: string; range: [number, number]; cidr: string }> = [];
+        for (const key of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
+            const list = c[key];
+            if (!Array.isArray(list)) continue;
+            if (list.length !== c.availabilityZones.length) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [key],
+                    message: `must list one CIDR per availability zone (${c.availabilityZones.length} zone${c.availabilityZones.length === 1 ? "" : "s"}, got ${list.length})`,
+                });
+            }
+            list.forEach((cidr, index) => {
+                const range = cidrRange(cidr);
+                if (!range) return;
+                const bits = Number(cidr.split("/")[1]);
+                if (range[0] < vpc[0] || range[1] > vpc[1]) {
+                    ctx.addIssue({ code: "custom", path: [key, index], message: `must be inside vpcCidr ${c.vpcCidr}` });
+                } else if (bits > 28) {
+                    ctx.addIssue({ code: "custom", path: [key, index], message: "must be /28 or larger (the smallest AWS subnet)" });
+                }
+                const clash = seen.find((other) => range[0] <= other.range[1] && other.range[0] <= range[1]);
+                if (clash) {
+                    ctx.addIssue({ code: "custom", path: [key, index], message: `must not overlap ${clash.key} ${clash.cidr}` });
+                }
+                seen.push({ key: `${key}[${index}]`, range, cidr });
+            });
+        }
+    });
+}
+
+export interface NodeGroupSettings {
+    name: "general" | "monitoring";
+    instanceTypes: InstanceType[];
+    capacityType: "ON_DEMAND" | "SPOT";
+    minSize: number;
+    desiredSize: number;
+    maxSize: number;
+    diskSizeGb: number;
+    taints: Array<{ key: string; value: string; effect: TaintEffect }>;
+    labels: Record<string, string>;
+}
+
+/** The shared cluster's settings after validation, every default filled in. */
+export interface ClusterSettings {
+    region: string;
+    clusterName: string;
+    vpcCidr: string;
+    availabilityZones: string[];
+    publicSubnetCidrs: string[];
+    privateSubnetCidrs: string[];
+    natGateways: "single" | "perZone";
+    kubernetesVersion: string;
+    endpointPublicAccessCidrs: string[];
+    admins: string[];
+    nodeGroups: { general: NodeGroupSettings; monitoring: NodeGroupSettings };
+    acmeEmail: string;
+    protect: boolean;
+    tags: { environment: "shared"; team: string; "cost-center": string };
+}
+
+const regionSchema = z.strictObject({
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1").default(DEFAULT_REGION),
+});
+
+/**
+ * Reads and validates the `fintrax-cluster:` namespace (and `aws:region`, which the zones must belong to);
+ * throws one ConfigError naming the stack file and the key path before anything is registered.
+ */
+export function loadClusterSettings(file: string, all?: Record<string, string>): ClusterSettings {
+    const awsRegion = readNamespace("aws", all).region;
+    const { region } = parseConfig(regionSchema, "aws", awsRegion === undefined ? {} : { region: awsRegion }, file);
+    const raw = parseConfig(clusterSchema(region), CLUSTER_NAMESPACE, readNamespace(CLUSTER_NAMESPACE, all), file);
+    const group = (name: "general" | "monitoring"): NodeGroupSettings => ({
+        name,
+        ...raw.nodeGroups[name],
+        taints: raw.nodeGroups[name].taints ?? [],
+        labels: raw.nodeGroups[name].labels ?? {},
+    });
+    return {
+        region,
+        clusterName: raw.clusterName,
+        vpcCidr: raw.vpcCidr,
+        availabilityZones: raw.availabilityZones,
+        publicSubnetCidrs: raw.publicSubnetCidrs,
+        privateSubnetCidrs: raw.privateSubnetCidrs,
+        natGateways: raw.natGateways,
+        kubernetesVersion: raw.kubernetesVersion,
+        endpointPublicAccessCidrs: raw.endpointPublicAccessCidrs,
+        admins: raw.admins,
+        nodeGroups: { general: group("general"), monitoring: group("monitoring") },
+        acmeEmail: raw.acmeEmail,
+        protect: raw.protect,
+        tags: { environment: "shared", team: raw.team, "cost-center": raw.costCenter },
+    };
+}
