@@ -99,6 +99,12 @@ function allowedKeys(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): strin
     return def?.type === "object" ? Object.keys(def.shape as object) : [];
 }
 
+/** Zod's type names in the words of a YAML stack file. */
+const EXPECTED: Record<string, string> = {
+    object: "a map of keys to values", array: "a list", string: "a string", number: "a number",
+    int: "a whole number", boolean: "true or false",
+};
+
 function describe(issue: z.core.$ZodIssue, schema: z.ZodType, input: unknown, namespace: string, file: string): string[] {
     if (issue.code === "unrecognized_keys") {
         const allowed = allowedKeys(schema, issue.path);
@@ -107,9 +113,12 @@ function describe(issue: z.core.$ZodIssue, schema: z.ZodType, input: unknown, na
             (allowed.length ? ` (allowed here: ${allowed.join(", ")})` : ""));
     }
     const value = valueAt(input, issue.path);
-    const message = issue.code === "invalid_type" && value === undefined
-        ? `required: ${issue.message.replace(/^Invalid input: expected (\w+).*$/, "a $1")}`
-        : issue.message.replace(/^Invalid input: /, "");
+    let message = issue.message;
+    if (issue.code === "invalid_type") {
+        // Zod's own wording starts "Invalid input"; ours (the schemas' messages) start "must be".
+        const what = issue.message.startsWith("Invalid input") ? EXPECTED[issue.expected] ?? issue.expected : issue.message.replace(/^must be /, "");
+        message = `${value === undefined ? "required: " : "must be "}${what}`;
+    }
     const got = value === undefined ? "" : ` (got ${show(value)})`;
     return [`${file}: ${keyPath(namespace, issue.path)}: ${message}${got}`];
 }

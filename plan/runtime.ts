@@ -93,6 +93,8 @@ function internal(module: object): any {
     return module;
 }
 
+interface Recorded { request: any; read: boolean; urn?: string; id?: string }
+
 let running = false;
 
 export async function runStack(options: RunOptions): Promise<StackRun> {
@@ -100,6 +102,10 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
     running = true;
     const warnings: string[] = [];
     const originalWarn = pulumi.log.warn;
+    // The SDK stamps every promise with `new Error().stack`, for leak reports this rig never prints; an empty
+    // trace keeps that from dominating a run. (Resources still record their full creation stack.)
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
         pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
         await pulumi.runtime.setMocks(
@@ -111,12 +117,12 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
             options.stack,
             true,
         );
-        const recorded: Array<{ request: any; urn?: string; id?: string }> = [];
+        const recorded: Recorded[] = [];
         let stackOutputs: unknown;
         const monitor = internal(runtimeState).getStore().settings.monitor;
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (request: any, callback: (err: any, response: any) => void) => {
-            const entry: { request: any; urn?: string; id?: string } = { request };
+            const entry: Recorded = { request, read: false };
             recorded.push(entry);
             register(request, (err: any, response: any) => {
                 if (response) {
@@ -124,6 +130,16 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
                     entry.id = response.getId();
                     markSecretOutputs(response, request.getAdditionalsecretoutputsList());
                 }
+                callback(err, response);
+            });
+        };
+        // Reads (a StackReference is one) are part of what a preview shows, with the inputs they were read by.
+        const read = monitor.readResource.bind(monitor);
+        monitor.readResource = (request: any, callback: (err: any, response: any) => void) => {
+            const entry: Recorded = { request, read: true, id: request.getId() };
+            recorded.push(entry);
+            read(request, (err: any, response: any) => {
+                if (response) entry.urn = response.getUrn();
                 callback(err, response);
             });
         };
@@ -144,7 +160,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
             .filter((entry) => entry.urn && entry.request.getType() !== "pulumi:pulumi:Stack")
             .map((entry): PlannedResource => {
                 const request = entry.request;
-                const raw = request.getObject()?.toJavaScript() ?? {};
+                const raw = (entry.read ? request.getProperties() : request.getObject())?.toJavaScript() ?? {};
                 return {
                     urn: entry.urn!,
                     id: entry.id ?? "",
@@ -152,8 +168,8 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
                     name: request.getName(),
                     parent: request.getParent() && !request.getParent().includes("::pulumi:pulumi:Stack::") ? request.getParent() : null,
                     provider: providerUrn(request.getProvider()),
-                    protect: request.getProtect() === true,
-                    custom: request.getCustom(),
+                    protect: !entry.read && request.getProtect() === true,
+                    custom: entry.read || request.getCustom(),
                     inputs: plainValue(raw, false),
                     maskedInputs: plainValue(raw, true),
                 };
@@ -172,6 +188,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
             warnings,
         };
     } finally {
+        Error.stackTraceLimit = stackTraceLimit;
         (pulumi.log as { warn: typeof pulumi.log.warn }).warn = originalWarn;
         running = false;
     }

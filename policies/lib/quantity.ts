@@ -13,6 +13,9 @@ const SUFFIX_FACTORS: Record<string, number> = {
 
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
 
+/** The quantity grammar as a JSON-schema `pattern`, so that a policy config is checked before it is used. */
+export const QUANTITY_PATTERN = QUANTITY.source;
+
 /** True when `value` is written the way the Kubernetes API accepts a quantity. */
 export function isQuantity(value: unknown): value is string | number {
     if (typeof value === "number") return Number.isFinite(value);

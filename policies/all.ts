@@ -1,0 +1,15 @@
+import { awsPolicies } from "./aws";
+import { namespaceGuardrails } from "./namespaceGuardrails";
+import { productionPolicies } from "./production";
+import { withConfigDefaults } from "./lib/policy";
+import type { Policies } from "./lib/types";
+import { workloadPolicies } from "./workloads";
+
+/** The pack's name, as `pulumi preview` reports it. */
+export const PACK_NAME = "fintrax-guardrails";
+
+/**
+ * Every policy of the pack, group by group. `index.ts` serves this list; the tests and the offline plan
+ * evaluate it without starting the pack.
+ */
+export const allPolicies: Policies = [...namespaceGuardrails, ...workloadPolicies, ...productionPolicies, ...awsPolicies].map(withConfigDefaults);
