@@ -5,17 +5,16 @@ import { stackFileName } from "./config/load";
 import { AppService } from "./components/appService";
 import { ClusterReference } from "./components/clusterReference";
 import { EnvironmentAccess } from "./components/environmentAccess";
-import { EnvironmentDatabase } from "./components/environmentDatabase";
+import { EnvironmentDatabases } from "./components/environmentDatabase";
 import { EnvironmentIngress } from "./components/environmentIngress";
 import { EnvironmentMonitoring } from "./components/environmentMonitoring";
-import { GuardedNamespace } from "./components/guardedNamespace";
+import { environmentNamespaces } from "./components/environmentNamespaces";
 import { environmentLabels } from "./components/labels";
-import { environmentNetworkPolicies } from "./components/networkPolicies";
 
 /**
- * One Fintrax environment on the shared cluster: its namespace and guardrails, who may deploy to it, its
- * database, its services, its ingress and its monitoring. Everything comes from the `fintrax:` config of the stack
- * (see README).
+ * One Fintrax environment on the shared cluster: its namespace (and any extra ones) and guardrails, who may
+ * deploy to it, its database(s), its services, its ingress and its monitoring. Everything comes from the
+ * `fintrax:` config of the stack (see README).
  */
 export = async () => {
     const { settings, warnings } = loadEnvironmentSettings(stackFileName());
@@ -30,35 +29,38 @@ export = async () => {
     });
     const kubernetes = { providers: [cluster.provider, awsProvider] };
 
-    const namespace = new GuardedNamespace(`fintrax-${environment}`, {
-        name: settings.namespace,
+    const namespaces = environmentNamespaces({
+        own: { name: settings.namespace, quota: settings.quota },
+        extra: settings.extraNamespaces,
         labels,
         podSecurity: preset.podSecurity,
-        quota: settings.quota,
         containerDefaults: preset.container,
-        allow: environmentNetworkPolicies({
+        network: {
             ingressNamespace: cluster.output("ingressNamespace"),
             monitoringNamespace: cluster.output("monitoringNamespace"),
             vpcCidr: cluster.output("vpcCidr"),
             egress: preset.egress,
-        }),
+        },
         protect: tier !== "development",
     }, kubernetes);
-    const inNamespace = { ...kubernetes, dependsOn: [namespace] };
+    const namespace = namespaces.own;
+    const extraNamespaces = settings.extraNamespaces.map((extra) => extra.name);
+    const inNamespace = { ...kubernetes, dependsOn: [namespace, ...namespaces.extra] };
 
     const access = new EnvironmentAccess(`fintrax-${environment}-access`, {
         environment,
         namespace: namespace.namespaceName,
+        extraNamespaces,
         clusterName: cluster.output("clusterName"),
         access: preset.deployerAccess,
         trustedPrincipals: settings.deployers,
         labels,
     }, inNamespace);
 
-    const database = new EnvironmentDatabase(`fintrax-${environment}-database`, {
+    const databases = new EnvironmentDatabases(`fintrax-${environment}-database`, {
         environment,
         namespace: namespace.namespaceName,
-        settings: settings.database,
+        databases: settings.databases,
         subnetGroupName: cluster.output("databaseSubnetGroupName"),
         vpcId: cluster.output("vpcId"),
         clientSecurityGroupId: cluster.output("nodeSecurityGroupId"),
@@ -68,6 +70,7 @@ export = async () => {
         labels,
     }, inNamespace);
 
+    const priorityClasses = cluster.output("priorityClasses");
     const services = settings.services.map((service) => new AppService(`fintrax-${environment}-${service.name}`, {
         serviceName: service.name,
         namespace: namespace.namespaceName,
@@ -78,7 +81,8 @@ export = async () => {
         replicas: service.replicas,
         resources: service.resources,
         env: service.env,
-        envFromSecrets: [database.secretName],
+        envFromSecrets: databases.secretsFor(service.database),
+        priorityClassName: priorityClasses[service.priority],
         rollout: preset.rollout,
         spreadAcrossZones: preset.spreadAcrossZones,
         disruptionBudget: preset.disruptionBudget,
@@ -105,7 +109,8 @@ export = async () => {
         prometheusSelectorLabel: cluster.output("prometheusSelectorLabel"),
         grafanaDashboardLabel: cluster.output("grafanaDashboardLabel"),
         severity: tier === "production" ? "critical" : "warning",
-        database: { identifier: database.identifier, allocatedStorageGb: settings.database.allocatedStorageGb },
+        databases: databases.monitored,
+        extraNamespaces,
         labels,
     }, inNamespace);
 
@@ -116,8 +121,7 @@ export = async () => {
         url: ingress?.url ?? null,
         deployerRoleArn: access.deployerRoleArn,
         services: settings.services.map((service) => service.name),
-        databaseHost: database.address,
-        databasePort: database.port,
-        databaseName: database.databaseName,
+        ...databases.outputs,
+        ...(extraNamespaces.length ? { extraNamespaces } : {}),
     };
 };

@@ -9,6 +9,7 @@ import {
 import { Network } from "../components/cluster/network";
 import { NodeGroups } from "../components/cluster/nodeGroups";
 import { ClusterAddons } from "../components/cluster/platformAddons";
+import { PriorityClasses } from "../components/cluster/priorityClasses";
 import { AUTOSCALER_KUBERNETES_MINOR, daemonSetRequests } from "../components/cluster/versions";
 import { loadClusterSettings, MONITORING_NODE_LABEL } from "../config/cluster";
 import { stackFileName } from "../config/load";
@@ -81,6 +82,8 @@ export = async (): Promise<Exported<ClusterExports>> => {
         dependsOn: [monitoring.prometheusStack, ...addons.ready],
     }, onCluster);
 
+    const priorities = new PriorityClasses("priorities", onCluster);
+
     return {
         clusterName: cluster.clusterName,
         kubeconfig: cluster.kubeconfig,
@@ -101,6 +104,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
         monitoringQuota: MONITORING_QUOTA,
         daemonSetRequests: daemonSetRequests(),
         nodeGroups: nodes.capacity,
+        priorityClasses: priorities.names,
         region: settings.region,
     };
 };

@@ -23,6 +23,8 @@ export interface AppServiceArgs {
     spreadAcrossZones: boolean;
     disruptionBudget: boolean;
     labels: Record<string, string>;
+    /** The cluster's PriorityClass for the pods (ClusterExports `priorityClasses`); unset: the cluster's default. */
+    priorityClassName?: pulumi.Input<string>;
     /** CPU utilisation the autoscaler aims for, in percent of requests. */
     targetCpuUtilization?: number;
 }
@@ -75,6 +77,7 @@ export class AppService extends pulumi.ComponentResource {
                     spec: {
                         serviceAccountName: account.metadata.name,
                         automountServiceAccountToken: false,
+                        priorityClassName: args.priorityClassName,
                         securityContext: RESTRICTED_POD_SECURITY,
                         terminationGracePeriodSeconds: 30,
                         ...(args.spreadAcrossZones ? {

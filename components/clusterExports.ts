@@ -18,6 +18,10 @@ export interface NodeGroupCapacity {
     taints: Array<{ key: string; value: string; effect: string }>;
 }
 
+/** How much a workload matters when the cluster is short of room: `critical` is scheduled first and evicted last. */
+export const WORKLOAD_PRIORITIES = ["critical", "standard"] as const;
+export type WorkloadPriority = (typeof WORKLOAD_PRIORITIES)[number];
+
 export interface ClusterExports {
     clusterName: string;
     /** Secret: an exec-based kubeconfig for the cluster (JSON). */
@@ -44,6 +48,8 @@ export interface ClusterExports {
     /** Requests of the add-ons' per-node daemon sets, subtracted from every node's allocatable. */
     daemonSetRequests: { cpu: string; memory: string; pods: number };
     nodeGroups: NodeGroupCapacity[];
+    /** The PriorityClass each workload priority maps to (cluster-scoped objects, so the cluster stack owns them). */
+    priorityClasses: Record<WorkloadPriority, string>;
     region: string;
 }
 

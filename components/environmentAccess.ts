@@ -5,6 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 export interface EnvironmentAccessArgs {
     environment: string;
     namespace: pulumi.Input<string>;
+    /** The environment's extra namespaces (seed 004's layers): the deployers get the same Role there. */
+    extraNamespaces?: string[];
     clusterName: pulumi.Input<string>;
     /** `edit` lets the deployers change workloads; `view` (production) lets them only look. */
     access: "edit" | "view";
@@ -31,7 +33,8 @@ const WRITE = [...READ, "create", "update", "patch", "delete"];
 
 /**
  * Who may deploy to one environment: an IAM role for its pipeline, mapped by an EKS access entry to a
- * Kubernetes group, and a namespaced Role for that group. Nothing here reaches beyond the namespace.
+ * Kubernetes group, and a namespaced Role for that group in each of the environment's namespaces. Nothing here
+ * reaches beyond them.
  */
 export class EnvironmentAccess extends pulumi.ComponentResource {
     readonly deployerRoleArn: pulumi.Output<string>;
@@ -68,22 +71,29 @@ export class EnvironmentAccess extends pulumi.ComponentResource {
             clusterName: args.clusterName,
             principalArn: entry.principalArn,
             policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-            accessScope: { type: "namespace", namespaces: [args.namespace] },
+            accessScope: { type: "namespace", namespaces: [args.namespace, ...args.extraNamespaces ?? []] },
         }, parent);
 
-        const metadata = { name: "deployer", namespace: args.namespace, labels: args.labels };
-        const roleObject = new k8s.rbac.v1.Role(`${name}-role`, {
-            metadata,
-            rules: [
-                ...WORKLOAD_RESOURCES.map((rule) => ({ ...rule, verbs: args.access === "edit" ? WRITE : READ })),
-                ...GUARDRAIL_RESOURCES.map((rule) => ({ ...rule, verbs: READ })),
-            ],
-        }, parent);
-        new k8s.rbac.v1.RoleBinding(`${name}-role-binding`, {
-            metadata,
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleObject.metadata.name },
-            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: this.group }],
-        }, parent);
+        // The environment's own namespace keeps the resource names it always had; an extra one's carry its name.
+        const namespaces = [
+            { prefix: name, namespace: args.namespace },
+            ...(args.extraNamespaces ?? []).map((namespace) => ({ prefix: `${name}-${namespace}`, namespace })),
+        ];
+        for (const { prefix, namespace } of namespaces) {
+            const metadata = { name: "deployer", namespace, labels: args.labels };
+            const roleObject = new k8s.rbac.v1.Role(`${prefix}-role`, {
+                metadata,
+                rules: [
+                    ...WORKLOAD_RESOURCES.map((rule) => ({ ...rule, verbs: args.access === "edit" ? WRITE : READ })),
+                    ...GUARDRAIL_RESOURCES.map((rule) => ({ ...rule, verbs: READ })),
+                ],
+            }, parent);
+            new k8s.rbac.v1.RoleBinding(`${prefix}-role-binding`, {
+                metadata,
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleObject.metadata.name },
+                subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: this.group }],
+            }, parent);
+        }
 
         this.registerOutputs({ deployerRoleArn: this.deployerRoleArn, group: this.group });
     }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { DatabaseSettings } from "../config/tiers";
+import type { NamedDatabaseSettings } from "../config/environment";
 
 /** RDS for PostgreSQL 16: the major pinned here, minors applied by AWS in the maintenance window. */
 export const POSTGRES_MAJOR_VERSION = "16";
@@ -25,7 +25,8 @@ export interface EnvironmentDatabaseArgs {
     environment: string;
     /** Where the credentials Secret is created. */
     namespace: pulumi.Input<string>;
-    settings: DatabaseSettings;
+    /** A `name` makes it one of several: `fintrax-<environment>-<name>`, database `<name>`, Secret `database-<name>`. */
+    settings: NamedDatabaseSettings;
     /** The cluster's DB subnet group over its private subnets. */
     subnetGroupName: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
@@ -42,11 +43,12 @@ export interface EnvironmentDatabaseArgs {
 }
 
 /**
- * One environment's PostgreSQL: an encrypted, private RDS instance in the cluster's private subnets that
- * admits the cluster's nodes only and refuses connections without TLS, with a generated master password
- * that reaches the services as a Kubernetes Secret and nowhere else (never a stack output).
+ * One environment's PostgreSQL (or one of its named databases): an encrypted, private RDS instance in the
+ * cluster's private subnets that admits the cluster's nodes only and refuses connections without TLS, with a
+ * generated master password that reaches the services as a Kubernetes Secret and nowhere else (never a stack output).
  */
 export class EnvironmentDatabase extends pulumi.ComponentResource {
+    readonly settings: NamedDatabaseSettings;
     readonly identifier: string;
     readonly address: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
@@ -58,13 +60,18 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
     constructor(name: string, args: EnvironmentDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:data:EnvironmentDatabase", name, {}, opts);
         const parent = { parent: this };
-        this.identifier = `fintrax-${args.environment}`;
-        this.databaseName = "fintrax";
+        this.settings = args.settings;
+        const named = args.settings.name;
+        this.identifier = named ? `fintrax-${args.environment}-${named}` : `fintrax-${args.environment}`;
+        // PostgreSQL names take '_' where the DNS-style name has '-'.
+        this.databaseName = named ? named.replace(/-/g, "_") : "fintrax";
         this.username = "fintrax";
+        // Descriptions are immutable in AWS (a change replaces the group): the single database's stay as they were.
+        const which = named ? ` (database ${named})` : "";
 
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-security-group`, {
             name: `${this.identifier}-database`,
-            description: `PostgreSQL of the ${args.environment} environment: 5432 from the cluster's nodes only`,
+            description: `PostgreSQL of the ${args.environment} environment${which}: 5432 from the cluster nodes only`,
             vpcId: args.vpcId,
             // No inline rules: the rule resources below are the only ones (and the provider removes AWS's
             // default allow-all egress; the database never initiates connections).
@@ -72,7 +79,7 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
         }, parent);
         new aws.vpc.SecurityGroupIngressRule(`${name}-from-nodes`, {
             securityGroupId: securityGroup.id,
-            description: "PostgreSQL from the EKS nodes (the environment's pods)",
+            description: "PostgreSQL from the EKS nodes (the environment pods)",
             ipProtocol: "tcp",
             fromPort: POSTGRES_PORT,
             toPort: POSTGRES_PORT,
@@ -82,7 +89,7 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
         const parameterGroup = new aws.rds.ParameterGroup(`${name}-parameters`, {
             name: `${this.identifier}-postgres${POSTGRES_MAJOR_VERSION}`,
             family: `postgres${POSTGRES_MAJOR_VERSION}`,
-            description: `PostgreSQL ${POSTGRES_MAJOR_VERSION} for ${args.environment}: TLS required`,
+            description: `PostgreSQL ${POSTGRES_MAJOR_VERSION} for ${args.environment}${which}: TLS required`,
             parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }],
         }, parent);
 
@@ -141,7 +148,7 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
             [DATABASE_ENV.url]: `postgresql://${this.username}:${secret}@${host}:${port}/${this.databaseName}?sslmode=require`,
         }));
         const secret = new k8s.core.v1.Secret(`${name}-credentials`, {
-            metadata: { name: "database", namespace: args.namespace, labels: { ...args.labels, "app.kubernetes.io/component": "database" } },
+            metadata: { name: named ? `database-${named}` : "database", namespace: args.namespace, labels: { ...args.labels, "app.kubernetes.io/component": "database" } },
             type: "Opaque",
             // Secret already (the password is), and the Kubernetes SDK marks stringData secret too; said twice
             // so that neither a refactoring here nor one there can leak it into the state in clear text.
@@ -150,5 +157,45 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
         this.secretName = secret.metadata.name;
 
         this.registerOutputs({ address: this.address, port: this.port, databaseName: this.databaseName, secretName: this.secretName });
+    }
+}
+
+export interface EnvironmentDatabasesArgs extends Omit<EnvironmentDatabaseArgs, "settings"> {
+    /** One unnamed database, or named ones (config/environment.ts). */
+    databases: NamedDatabaseSettings[];
+}
+
+/**
+ * An environment's databases: its single one (component `<name>`), or its named ones (`<name>-<database>`). Not
+ * a component itself, so that the single database keeps the URN it has always had.
+ */
+export class EnvironmentDatabases {
+    readonly all: EnvironmentDatabase[];
+
+    constructor(name: string, args: EnvironmentDatabasesArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { databases, ...common } = args;
+        this.all = databases.map((settings) =>
+            new EnvironmentDatabase(settings.name ? `${name}-${settings.name}` : name, { ...common, settings }, opts));
+    }
+
+    /** The credentials Secrets a service receives: the single database's, or the one of the named database it uses. */
+    secretsFor(database: string | undefined): pulumi.Output<string>[] {
+        return this.all.filter((db) => db.settings.name === undefined || db.settings.name === database).map((db) => db.secretName);
+    }
+
+    /** What the storage alerts watch. */
+    get monitored(): Array<{ identifier: string; allocatedStorageGb: number }> {
+        return this.all.map((db) => ({ identifier: db.identifier, allocatedStorageGb: db.settings.allocatedStorageGb }));
+    }
+
+    /** Stack outputs: `databaseHost`, `databasePort`, `databaseName` for the single database; `databases` by name otherwise. */
+    get outputs(): Record<string, unknown> {
+        const [single] = this.all;
+        if (this.all.length === 1 && single.settings.name === undefined) {
+            return { databaseHost: single.address, databasePort: single.port, databaseName: single.databaseName };
+        }
+        return {
+            databases: Object.fromEntries(this.all.map((db) => [db.settings.name, { host: db.address, port: db.port, name: db.databaseName }])),
+        };
     }
 }

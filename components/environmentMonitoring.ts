@@ -52,8 +52,10 @@ export interface EnvironmentMonitoringArgs {
     grafanaDashboardLabel: pulumi.Input<Label>;
     /** `critical` pages (production); `warning` only notifies. */
     severity: "critical" | "warning";
-    /** The environment's RDS instance, for the free-storage alert. */
-    database?: { identifier: string; allocatedStorageGb: number };
+    /** The environment's RDS instances, for the free-storage alerts (one pair of rules each). */
+    databases?: Array<{ identifier: string; allocatedStorageGb: number }>;
+    /** The environment's extra namespaces: their pods' crash loops and their quotas are alerted on too. */
+    extraNamespaces?: string[];
     labels: Record<string, string>;
 }
 
@@ -117,8 +119,11 @@ export class EnvironmentMonitoring extends pulumi.ComponentResource {
 }
 
 /** The environment's alerts; every expression is limited to its namespace (or, for RDS, its instance). */
-export function alertRules(args: Pick<EnvironmentMonitoringArgs, "environment" | "namespace" | "severity" | "database">): AlertRule[] {
+export function alertRules(args: Pick<EnvironmentMonitoringArgs, "environment" | "namespace" | "severity" | "databases" | "extraNamespaces">): AlertRule[] {
     const scope = `namespace="${args.namespace}"`;
+    // Pods and quotas of every namespace of the environment; the services' metrics are in its own namespace only.
+    const extra = args.extraNamespaces ?? [];
+    const everyNamespace = extra.length ? `namespace=~"${[args.namespace, ...extra].join("|")}"` : scope;
     const { requests, statusLabel, duration } = METRICS_CONTRACT;
     const requestRate = `sum by (namespace, service) (rate(${requests}{${scope}}[5m]))`;
     const latency = (quantile: number) =>
@@ -133,8 +138,8 @@ export function alertRules(args: Pick<EnvironmentMonitoringArgs, "environment" |
 
     const rules = [
         rule("FintraxPodCrashLooping",
-            `max by (namespace, pod, container) (increase(kube_pod_container_status_restarts_total{${scope}}[15m]) > ${THRESHOLDS.crashRestarts}` +
-            ` or max_over_time(kube_pod_container_status_waiting_reason{${scope}, reason="CrashLoopBackOff"}[5m]) >= 1)`,
+            `max by (namespace, pod, container) (increase(kube_pod_container_status_restarts_total{${everyNamespace}}[15m]) > ${THRESHOLDS.crashRestarts}` +
+            ` or max_over_time(kube_pod_container_status_waiting_reason{${everyNamespace}, reason="CrashLoopBackOff"}[5m]) >= 1)`,
             "5m", "a container is crash-looping",
             "Container {{ $labels.container }} of pod {{ $labels.pod }} keeps restarting (CrashLoopBackOff or more than " +
             `${THRESHOLDS.crashRestarts} restarts in 15 minutes).`),
@@ -150,8 +155,8 @@ export function alertRules(args: Pick<EnvironmentMonitoringArgs, "environment" |
             "10m", "a service is slow (p99)",
             `{{ $labels.service }}'s 99th percentile latency is {{ $value | humanizeDuration }} (threshold ${THRESHOLDS.latencyP99Seconds}s).`),
         rule("FintraxNamespaceQuotaNearlyFull",
-            `max by (namespace, resource) (kube_resourcequota{${scope}, type="used"}` +
-            ` / ignoring(instance, job, type) (kube_resourcequota{${scope}, type="hard"} > 0)) > ${THRESHOLDS.quotaRatio}`,
+            `max by (namespace, resource) (kube_resourcequota{${everyNamespace}, type="used"}` +
+            ` / ignoring(instance, job, type) (kube_resourcequota{${everyNamespace}, type="hard"} > 0)) > ${THRESHOLDS.quotaRatio}`,
             "15m", "the namespace quota is nearly used up",
             `{{ $labels.resource }} is at {{ $value | humanizePercentage }} of the namespace quota (threshold ${THRESHOLDS.quotaRatio * 100} %): ` +
             "new pods, rollouts and scale-ups will be refused.",
@@ -163,8 +168,7 @@ export function alertRules(args: Pick<EnvironmentMonitoringArgs, "environment" |
             "{{ $labels.horizontalpodautoscaler }} has run at its maximum replicas for 15 minutes: it cannot absorb more load.",
         ),
     ];
-    if (args.database) {
-        const { identifier, allocatedStorageGb } = args.database;
+    for (const { identifier, allocatedStorageGb } of args.databases ?? []) {
         const instance = `${RDS_FREE_STORAGE_METRIC}{${RDS_INSTANCE_LABEL}="${identifier}"}`;
         const minimumBytes = Math.round(allocatedStorageGb * 1024 ** 3 * THRESHOLDS.freeStorageRatio);
         rules.push(

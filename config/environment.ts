@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { formatCpu, formatMemory, parseQuantity } from "../policies/lib/quantity";
 import { ConfigError, parseConfig, readNamespace } from "./load";
+import { WORKLOAD_PRIORITIES, WorkloadPriority } from "../components/clusterExports";
 import {
-    checkLimitsCoverRequests, cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
+    checkLimitsCoverRequests, checkUnique, cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
 } from "./fields";
 import {
     ContainerResources, DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
@@ -14,6 +15,12 @@ export const ENVIRONMENT_NAMESPACE = "fintrax";
 const replicaRange = z
     .strictObject({ min: integer(1, 100), max: integer(1, 100) })
     .refine((r) => r.min <= r.max, { path: ["min"], message: "must be at most replicas.max" });
+
+/** A named database: a letter first, then letters, digits and single '-' (RDS identifiers allow no '--' nor a trailing '-'). */
+const databaseName = z.string().regex(
+    /^(?=.{1,20}$)[a-z]([a-z0-9]|-(?=[a-z0-9]))*$/,
+    "must be a database name: a lowercase letter, then lowercase letters, digits and single '-', at most 20 characters, such as payments",
+);
 
 const service = z.strictObject({
     name: dnsLabel(40),
@@ -29,6 +36,43 @@ const service = z.strictObject({
         z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, '_')"),
         z.string({ error: "must be a string (quote numbers and booleans)" }),
     ).optional(),
+    priority: z.enum(WORKLOAD_PRIORITIES, { error: `must be one of ${WORKLOAD_PRIORITIES.join(", ")}` }).optional(),
+    /** Which of the named databases (`fintrax:database` as a list) this service receives the credentials of. */
+    database: databaseName.optional(),
+});
+
+const quota = z.strictObject({
+    requests: cpuAndMemory,
+    limits: cpuAndMemory,
+    pods: integer(1, 10000),
+}).superRefine(checkLimitsCoverRequests);
+
+const singleDatabase = z.strictObject({
+    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t3.medium"),
+    allocatedStorageGb: integer(20, 65536),
+    multiAz: boolean,
+    backupRetentionDays: integer(0, 35),
+});
+
+/**
+ * The environment's one database, which every service receives; or a list of named databases, each sized like
+ * the single one (the tier fills in what an entry leaves out), whose credentials only the services naming it get.
+ */
+const database = z.union([
+    singleDatabase,
+    z.array(z.strictObject({ name: databaseName, ...singleDatabase.partial().shape }))
+        .min(1, "must list at least one database")
+        .superRefine((list, ctx) => checkUnique(list, "name", ctx, "database", "is also named")),
+]);
+
+/**
+ * Namespaces the environment adds next to its own (seed 004's data and insight layers): `<name>-<environment>`,
+ * at most 40 + 1 + 20 characters, so always a valid namespace name.
+ */
+const extraNamespace = z.strictObject({
+    name: dnsLabel(40).refine((name) => name !== "fintrax" && !name.startsWith("kube"),
+        "must not be fintrax (the environment's own namespace) nor start with kube (Kubernetes' own)"),
+    quota,
 });
 
 const schema = z.strictObject({
@@ -38,36 +82,46 @@ const schema = z.strictObject({
     environment: dnsLabel(20),
     tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(", ")}` }).optional(),
     domain: dnsName,
-    quota: z.strictObject({
-        requests: cpuAndMemory,
-        limits: cpuAndMemory,
-        pods: integer(1, 10000),
-    }).superRefine(checkLimitsCoverRequests).optional(),
+    quota: quota.optional(),
     services: z.array(service).min(1, "must list at least one service").superRefine((list, ctx) => {
-        const seen = new Map<string, number>();
-        list.forEach((s, index) => {
-            if (seen.has(s.name)) {
-                ctx.addIssue({ code: "custom", path: [index, "name"], message: `must be unique: services[${seen.get(s.name)}] is also named "${s.name}"` });
-            }
-            seen.set(s.name, index);
-        });
-        const paths = new Map<string, number>();
-        list.forEach((s, index) => {
-            if (s.path === undefined) return;
-            if (paths.has(s.path)) {
-                ctx.addIssue({ code: "custom", path: [index, "path"], message: `must be unique: services[${paths.get(s.path)}] already serves "${s.path}"` });
-            }
-            paths.set(s.path, index);
-        });
+        checkUnique(list, "name", ctx, "services", "is also named");
+        checkUnique(list, "path", ctx, "services", "already serves");
     }).optional(),
     deployers: z.array(iamPrincipalArn).optional(),
-    database: z.strictObject({
-        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t3.medium"),
-        allocatedStorageGb: integer(20, 65536),
-        multiAz: boolean,
-        backupRetentionDays: integer(0, 35),
-    }).optional(),
-});
+    database: database.optional(),
+    extraNamespaces: z.array(extraNamespace).superRefine((list, ctx) => checkUnique(list, "name", ctx, "extraNamespaces", "is also named"))
+        .optional(),
+}).superRefine(checkDatabaseReferences);
+
+type RawConfig = z.output<typeof schema>;
+
+/**
+ * With named databases, each service names the one it uses, and each database is used by some service (its
+ * credentials reach only those services). With the single database, every service receives it, and none names it.
+ */
+function checkDatabaseReferences(config: Pick<RawConfig, "services" | "database">, ctx: z.RefinementCtx): void {
+    const named = Array.isArray(config.database) ? config.database.map((d) => d.name) : undefined;
+    const services = config.services ?? [];
+    services.forEach((s, index) => {
+        if (s.database === undefined) return;
+        if (!named) {
+            ctx.addIssue({
+                code: "custom", path: ["services", index, "database"],
+                message: "must not be set while fintrax:database is a single database (every service receives it); list named databases to give each service its own",
+            });
+        } else if (!named.includes(s.database)) {
+            ctx.addIssue({ code: "custom", path: ["services", index, "database"], message: `must name a database of fintrax:database (${named.join(", ")})` });
+        }
+    });
+    named?.forEach((name, index) => {
+        if (!services.some((s) => s.database === name)) {
+            ctx.addIssue({
+                code: "custom", path: ["database", index, "name"],
+                message: `must be named by a service's database field: no service of fintrax:services receives "${name}"`,
+            });
+        }
+    });
+}
 
 export interface ServiceSettings {
     name: string;
@@ -77,6 +131,21 @@ export interface ServiceSettings {
     replicas: { min: number; max: number };
     resources: ContainerResources;
     env: Record<string, string>;
+    /** The priority the service runs at: what it asked for in production, `standard` in every other tier. */
+    priority: WorkloadPriority;
+    /** The named database whose credentials it receives; unset with the single database (it receives that one). */
+    database?: string;
+}
+
+export interface NamedDatabaseSettings extends DatabaseSettings {
+    /** Unset for the environment's single database (`fintrax-<environment>`, Secret `database`). */
+    name?: string;
+}
+
+export interface ExtraNamespaceSettings {
+    /** The namespace's full name, `<name>-<environment>`. */
+    name: string;
+    quota: Quota;
 }
 
 /** One environment's settings after validation, with every default filled in from its tier. */
@@ -92,13 +161,22 @@ export interface EnvironmentSettings {
     services: ServiceSettings[];
     /** Empty means the AWS account itself (any principal it lets assume the role). */
     deployers: string[];
-    database: DatabaseSettings;
+    /** One unnamed database (the single form, or the tier's default), or the named ones. */
+    databases: NamedDatabaseSettings[];
+    extraNamespaces: ExtraNamespaceSettings[];
 }
 
 function defaultServices(tier: Tier): ServiceSettings[] {
     const { replicas, container } = TIER_PRESETS[tier];
     const max = tier === "production" ? Math.min(replicas.max, PRODUCTION_DEFAULT_MAX_REPLICAS) : replicas.max;
-    return DEFAULT_SERVICES.map((s) => ({ ...s, replicas: { min: replicas.min, max }, resources: container, env: {} }));
+    return DEFAULT_SERVICES.map((s) => ({ ...s, replicas: { min: replicas.min, max }, resources: container, env: {}, priority: "standard" }));
+}
+
+function databasesOf(raw: RawConfig["database"], preset: TierPreset): NamedDatabaseSettings[] {
+    if (raw === undefined) return [preset.database];
+    if (!Array.isArray(raw)) return [raw];
+    // What an entry leaves out is the tier's.
+    return raw.map((named) => ({ ...preset.database, ...named }));
 }
 
 /** Reads and validates the `fintrax:` namespace; throws ConfigError before anything is registered. */
@@ -111,6 +189,7 @@ export function loadEnvironmentSettings(file: string, all?: Record<string, strin
         replicas: s.replicas ?? preset.replicas,
         resources: s.resources ?? preset.container,
         env: s.env ?? {},
+        priority: preset.criticalPriority ? s.priority ?? "standard" : "standard",
     })) ?? defaultServices(tier);
     const settings: EnvironmentSettings = {
         clusterStack: raw.clusterStack,
@@ -122,7 +201,8 @@ export function loadEnvironmentSettings(file: string, all?: Record<string, strin
         quota: raw.quota ?? preset.quota,
         services,
         deployers: raw.deployers ?? [],
-        database: raw.database ?? preset.database,
+        databases: databasesOf(raw.database, preset),
+        extraNamespaces: (raw.extraNamespaces ?? []).map((extra) => ({ name: `${extra.name}-${raw.environment}`, quota: extra.quota })),
     };
     return { settings, warnings: checkQuotaFit(settings, file, raw.quota !== undefined) };
 }

@@ -32,6 +32,23 @@ export function checkLimitsCoverRequests(value: CpuAndMemoryPair, ctx: z.Refinem
 
 interface CpuAndMemoryPair { requests: CpuAndMemory; limits: CpuAndMemory }
 
+/**
+ * Adds an issue at `[index, field]` for every item whose `field` repeats an earlier item's; items without
+ * the field are skipped. `what` finishes the message: `must be unique: <list>[0] <what> "x"`.
+ */
+export function checkUnique<T>(list: readonly T[], field: keyof T & string, ctx: z.RefinementCtx, listName: string, what: string): void {
+    const seen = new Map<unknown, number>();
+    list.forEach((item, index) => {
+        const value = item?.[field];
+        if (value === undefined) return;
+        if (seen.has(value)) {
+            ctx.addIssue({ code: "custom", path: [index, field], message: `must be unique: ${listName}[${seen.get(value)}] ${what} ${JSON.stringify(value)}` });
+        } else {
+            seen.set(value, index);
+        }
+    });
+}
+
 export const requestsAndLimits = z
     .strictObject({ requests: cpuAndMemory, limits: cpuAndMemory })
     .superRefine(checkLimitsCoverRequests);

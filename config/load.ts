@@ -76,27 +76,27 @@ function show(value: unknown): string {
     return text === undefined ? "nothing" : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** The keys an object schema accepts at `path`, to say what an unknown key could have been. */
-function allowedKeys(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
-    let node: unknown = schema;
-    const unwrap = () => {
-        for (;;) {
-            const def = (node as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
-            if (!def) return undefined;
-            if (["optional", "default", "nullable", "prefault", "readonly"].includes(def.type as string)) node = def.innerType;
-            else if (def.type === "pipe") node = def.in;
-            else return def;
-        }
-    };
-    for (const part of path) {
-        const def = unwrap();
-        if (def?.type === "object") node = (def.shape as Record<PropertyKey, unknown>)[part];
-        else if (def?.type === "array") node = def.element;
-        else if (def?.type === "record") node = def.valueType;
-        else return [];
+/** The definition under a schema's wrappers (optional, default, pipe…). */
+function unwrap(node: unknown): Record<string, unknown> | undefined {
+    for (;;) {
+        const def = (node as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+        if (!def) return undefined;
+        if (["optional", "default", "nullable", "prefault", "readonly"].includes(def.type as string)) node = def.innerType;
+        else if (def.type === "pipe") node = def.in;
+        else return def;
     }
-    const def = unwrap();
-    return def?.type === "object" ? Object.keys(def.shape as object) : [];
+}
+
+/** The keys an object schema accepts at `path`, to say what an unknown key could have been; a union's options all count. */
+function allowedKeys(schema: unknown, path: ReadonlyArray<PropertyKey>): string[] {
+    const def = unwrap(schema);
+    if (def?.type === "union") return [...new Set((def.options as unknown[]).flatMap((option) => allowedKeys(option, path)))];
+    if (!path.length) return def?.type === "object" ? Object.keys(def.shape as object) : [];
+    const [part, ...rest] = path;
+    if (def?.type === "object") return allowedKeys((def.shape as Record<PropertyKey, unknown>)[part], rest);
+    if (def?.type === "array") return typeof part === "number" ? allowedKeys(def.element, rest) : [];
+    if (def?.type === "record") return allowedKeys(def.valueType, rest);
+    return [];
 }
 
 /** Zod's type names in the words of a YAML stack file. */
@@ -106,6 +106,17 @@ const EXPECTED: Record<string, string> = {
 };
 
 function describe(issue: z.core.$ZodIssue, schema: z.ZodType, input: unknown, namespace: string, file: string): string[] {
+    if (issue.code === "invalid_union") {
+        // The options whose shape (a map, a list…) the value has are the ones it was meant as: report their problems.
+        const isWrongShape = (problem: z.core.$ZodIssue) => problem.code === "invalid_type" && problem.path.length === 0;
+        const meant = issue.errors.filter((problems) => !problems.some(isWrongShape));
+        if (meant.length === 1) {
+            return meant[0].flatMap((problem) => describe({ ...problem, path: [...issue.path, ...problem.path] } as z.core.$ZodIssue, schema, input, namespace, file));
+        }
+        const shapes = issue.errors.flatMap((problems) => problems.filter(isWrongShape).map((problem) => (problem as { expected?: string }).expected ?? ""));
+        const value = valueAt(input, issue.path);
+        return [`${file}: ${keyPath(namespace, issue.path)}: must be ${shapes.map((shape) => EXPECTED[shape] ?? shape).join(" or ")} (got ${show(value)})`];
+    }
     if (issue.code === "unrecognized_keys") {
         const allowed = allowedKeys(schema, issue.path);
         return issue.keys.map((key) =>

@@ -45,6 +45,11 @@ export interface TierPreset {
     /** Production spreads replicas across zones and keeps a PodDisruptionBudget; staging keeps the PDB too. */
     spreadAcrossZones: boolean;
     disruptionBudget: boolean;
+    /**
+     * Whether a service marked `priority: critical` runs at the cluster's critical priority class. Priority is
+     * cluster-wide, so only production gets it: no development or staging pod outranks a production pod.
+     */
+    criticalPriority: boolean;
 }
 
 export const TIER_PRESETS: Record<Tier, TierPreset> = {
@@ -59,6 +64,7 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         rollout: { maxSurge: 0, maxUnavailable: 1 },
         spreadAcrossZones: false,
         disruptionBudget: false,
+        criticalPriority: false,
     },
     staging: {
         quota: { requests: { cpu: "3", memory: "6Gi" }, limits: { cpu: "6", memory: "12Gi" }, pods: 15 },
@@ -71,6 +77,7 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         rollout: { maxSurge: 0, maxUnavailable: 1 },
         spreadAcrossZones: false,
         disruptionBudget: true,
+        criticalPriority: false,
     },
     production: {
         quota: { requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "8", memory: "16Gi" }, pods: 20 },
@@ -83,6 +90,7 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         rollout: { maxSurge: 1, maxUnavailable: 0 },
         spreadAcrossZones: true,
         disruptionBudget: true,
+        criticalPriority: true,
     },
 };
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "fs";
+import { existsSync } from "fs";
 import * as path from "path";
 import { loadEnvironmentSettings } from "../config/environment";
 import { setStackFileName } from "../config/load";
@@ -6,7 +6,7 @@ import { allPolicies } from "../policies/all";
 import { checkCapacity, CapacityReport, quotasOf } from "./capacity";
 import { estimateCost, StackCost } from "./cost";
 import { validateKubernetesObjects } from "./kubernetesSchema";
-import { evaluatePolicies } from "./policyEngine";
+import { evaluatePolicies, loadPolicyPackConfig } from "./policyEngine";
 import { runStack, StackRun } from "./runtime";
 import { StackFileError } from "./stackConfig";
 import { CLUSTER_STACK_NAME, discoverStacks, loadStackConfig, ROOT, stackSpec, StackSpec } from "./stacks";
@@ -101,7 +101,7 @@ function planChecks(run: StackRun, problems: Array<{ urn: string; message: strin
 
 async function report(spec: StackSpec, run: StackRun, root: string): Promise<StackReport> {
     const policyConfig = policyConfigFile(spec.stack, root);
-    const packConfig = JSON.parse(readFileSync(path.join(root, policyConfig), "utf8"));
+    const packConfig = loadPolicyPackConfig(path.join(root, policyConfig));
     const violations = [
         ...evaluatePolicies(allPolicies, run.resources, packConfig, spec.stack),
         ...planChecks(run, await validateKubernetesObjects(run.resources)),

@@ -82,7 +82,7 @@ export class NodeGroups extends pulumi.ComponentResource {
 
         this.nodeSecurityGroup = new aws.ec2.SecurityGroup(`${name}-nodes`, {
             vpcId: args.vpcId,
-            description: `Nodes of ${args.clusterName}: other security groups admit the cluster's pods through this one`,
+            description: `Nodes of ${args.clusterName}: other security groups admit the cluster pods through this one`,
             tags: { Name: `${args.clusterName}-nodes` },
         }, parent);
 

@@ -6,6 +6,9 @@ import { planEnvironment } from "../support/environment";
 const FILE = "Pulumi.dev.yaml";
 const BASE = { "fintrax:environment": "dev", "fintrax:domain": "fintrax.example.com" };
 const SERVICE = { name: "api", image: "ghcr.io/fintrax/api:1.0.0", port: 8080 };
+/** A service using the named database `payments`, and that database. */
+const NAMED = { "fintrax:services": [{ ...SERVICE, database: "payments" }], "fintrax:database": [{ name: "payments" }] };
+const QUOTA = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" }, pods: 3 };
 
 function load(overrides: Record<string, unknown>) {
     const config: Record<string, string> = { ...BASE };
@@ -57,6 +60,26 @@ describe("environment config: bad values are rejected with the stack file and th
         ["database backups over 35 days", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 36 } }, "fintrax:database.backupRetentionDays", /0 to 35/],
         ["database multiAz not a boolean", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: "yes", backupRetentionDays: 1 } }, "fintrax:database.multiAz", /true or false/],
         ["services that cannot start within the quota", { "fintrax:services": [{ ...SERVICE, replicas: { min: 11, max: 11 } }] }, "fintrax:services", /minimum replicas.*11 pods > quota.pods 10/],
+        ["unknown service priority", { "fintrax:services": [{ ...SERVICE, priority: "high" }] }, "fintrax:services[0].priority", /critical, standard/],
+        ["database neither a map nor a list", { "fintrax:database": "db.t3.micro" }, "fintrax:database", /a map of keys to values or a list/],
+        ["unknown key of the single database", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 1, size: 1 } }, "fintrax:database.size", /unknown key \(allowed here: instanceClass, allocatedStorageGb, multiAz, backupRetentionDays\)/],
+        ["database list empty", { ...NAMED, "fintrax:database": [] }, "fintrax:database", /at least one database/],
+        ["database name not a letter first", { ...NAMED, "fintrax:database": [{ name: "1payments" }] }, "fintrax:database[0].name", /database name/],
+        ["database name with a double hyphen", { ...NAMED, "fintrax:database": [{ name: "pay--ments" }] }, "fintrax:database[0].name", /single '-'/],
+        ["duplicate database names", { ...NAMED, "fintrax:database": [{ name: "payments" }, { name: "payments" }] }, "fintrax:database[1].name", /unique: database\[0\] is also named "payments"/],
+        ["named database storage under 20 GB", { ...NAMED, "fintrax:database": [{ name: "payments", allocatedStorageGb: 10 }] }, "fintrax:database[0].allocatedStorageGb", /20 to 65536/],
+        ["unknown key of a named database", { ...NAMED, "fintrax:database": [{ name: "payments", size: 1 }] }, "fintrax:database[0].size", /unknown key \(allowed here: name, instanceClass/],
+        ["service naming a database not listed", { ...NAMED, "fintrax:services": [{ ...SERVICE, database: "ledger" }] }, "fintrax:services[0].database", /must name a database of fintrax:database \(payments\)/],
+        ["service naming a database of a single-database environment", { "fintrax:services": [{ ...SERVICE, database: "payments" }] }, "fintrax:services[0].database", /single database/],
+        ["database no service names", { ...NAMED, "fintrax:database": [{ name: "payments" }, { name: "ledger" }] }, "fintrax:database[1].name", /no service of fintrax:services receives "ledger"/],
+        ["named databases with the default services", { "fintrax:database": [{ name: "payments" }] }, "fintrax:database[0].name", /no service/],
+        ["extra namespace not a DNS label", { "fintrax:extraNamespaces": [{ name: "Data", quota: QUOTA }] }, "fintrax:extraNamespaces[0].name", /DNS label/],
+        ["extra namespace named fintrax", { "fintrax:extraNamespaces": [{ name: "fintrax", quota: QUOTA }] }, "fintrax:extraNamespaces[0].name", /must not be fintrax/],
+        ["extra namespace named kube-…", { "fintrax:extraNamespaces": [{ name: "kube-data", quota: QUOTA }] }, "fintrax:extraNamespaces[0].name", /nor start with kube/],
+        ["duplicate extra namespaces", { "fintrax:extraNamespaces": [{ name: "data", quota: QUOTA }, { name: "data", quota: QUOTA }] }, "fintrax:extraNamespaces[1].name", /unique/],
+        ["extra namespace without a quota", { "fintrax:extraNamespaces": [{ name: "data" }] }, "fintrax:extraNamespaces[0].quota", /required/],
+        ["extra namespace quota limits below requests", { "fintrax:extraNamespaces": [{ name: "data", quota: { ...QUOTA, limits: { cpu: "100m", memory: "2Gi" } } }] }, "fintrax:extraNamespaces[0].quota.limits.cpu", /at least requests.cpu/],
+        ["unknown key of an extra namespace", { "fintrax:extraNamespaces": [{ name: "data", quota: QUOTA, pods: 3 }] }, "fintrax:extraNamespaces[0].pods", /unknown key \(allowed here: name, quota\)/],
     ];
     for (const [title, overrides, key, allowed] of cases) {
         it(`${title}: ${key}`, () => {
@@ -112,7 +135,29 @@ describe("environment config: defaults", () => {
 
     it("reads numbers and booleans written as text in the stack file", () => {
         const { settings } = load({ "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: "40", multiAz: "true", backupRetentionDays: "3" } });
-        expect(settings.database).to.deep.equal({ instanceClass: "db.t3.micro", allocatedStorageGb: 40, multiAz: true, backupRetentionDays: 3 });
+        expect(settings.databases).to.deep.equal([{ instanceClass: "db.t3.micro", allocatedStorageGb: 40, multiAz: true, backupRetentionDays: 3 }]);
+    });
+
+    it("keeps the single database as it was, and fills a named database's sizes in from the tier", () => {
+        expect(load({}).settings.databases).to.deep.equal([{ instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 1 }]);
+        const { settings } = load({ ...NAMED, "fintrax:environment": "prod", "fintrax:database": [{ name: "payments", allocatedStorageGb: 200 }] });
+        expect(settings.databases).to.deep.equal([{ name: "payments", instanceClass: "db.t3.medium", allocatedStorageGb: 200, multiAz: true, backupRetentionDays: 14 }]);
+        expect(settings.services[0].database).to.equal("payments");
+    });
+
+    it("honours priority: critical in production only, and runs everything else at standard", () => {
+        const services = [{ ...SERVICE, priority: "critical" }, { ...SERVICE, name: "b" }];
+        expect(load({ "fintrax:environment": "prod", "fintrax:services": services }).settings.services.map((s) => s.priority)).to.deep.equal(["critical", "standard"]);
+        for (const environment of ["dev", "staging"]) {
+            expect(load({ "fintrax:environment": environment, "fintrax:services": services }).settings.services.map((s) => s.priority)).to.deep.equal(["standard", "standard"]);
+        }
+        expect(load({}).settings.services.every((s) => s.priority === "standard")).to.equal(true);
+    });
+
+    it("names an extra namespace <name>-<environment>, with no extra namespace by default", () => {
+        expect(load({}).settings.extraNamespaces).to.deep.equal([]);
+        const { settings } = load({ "fintrax:environment": "staging", "fintrax:extraNamespaces": [{ name: "data", quota: { ...QUOTA, pods: "3" } }] });
+        expect(settings.extraNamespaces).to.deep.equal([{ name: "data-staging", quota: QUOTA }]);
     });
 
     it("reports the warning through pulumi.log.warn during a run", async () => {

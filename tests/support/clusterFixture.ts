@@ -31,6 +31,7 @@ export const CLUSTER_FIXTURE: ClusterExports = {
             taints: [{ key: "workload-type", value: "monitoring", effect: "NoSchedule" }],
         },
     ],
+    priorityClasses: { critical: "fintrax-critical", standard: "fintrax-standard" },
     region: "us-east-1",
 };
 
