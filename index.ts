@@ -72,15 +72,10 @@ export = async () => {
 
     const priorityClasses = cluster.output("priorityClasses");
     const services = settings.services.map((service) => new AppService(`fintrax-${environment}-${service.name}`, {
+        ...service,
         serviceName: service.name,
         namespace: namespace.namespaceName,
         environment,
-        image: service.image,
-        port: service.port,
-        path: service.path,
-        replicas: service.replicas,
-        resources: service.resources,
-        env: service.env,
         envFromSecrets: databases.secretsFor(service.database),
         priorityClassName: priorityClasses[service.priority],
         rollout: preset.rollout,

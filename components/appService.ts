@@ -4,11 +4,8 @@ import type { ContainerResources } from "../config/tiers";
 import { EXPOSED_LABEL } from "./labels";
 import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "./podSecurity";
 
-export interface AppServiceArgs {
-    /** The service's name in its namespace (a DNS label): Deployment, Service and account share it. */
-    serviceName: string;
-    namespace: pulumi.Input<string>;
-    environment: string;
+/** What a service is, as its stack config describes it (config/environment.ts fills in the defaults). */
+export interface ServiceSpec {
     image: string;
     /** The container's HTTP port; the Service listens on 80 and forwards here. */
     port: number;
@@ -17,6 +14,13 @@ export interface AppServiceArgs {
     replicas: { min: number; max: number };
     resources: ContainerResources;
     env: Record<string, string>;
+}
+
+export interface AppServiceArgs extends ServiceSpec {
+    /** The service's name in its namespace (a DNS label): Deployment, Service and account share it. */
+    serviceName: string;
+    namespace: pulumi.Input<string>;
+    environment: string;
     /** Secrets whose keys become environment variables (the database credentials, for example). */
     envFromSecrets?: pulumi.Input<string>[];
     rollout: { maxSurge: number; maxUnavailable: number };

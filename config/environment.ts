@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { formatCpu, formatMemory, parseQuantity } from "../policies/lib/quantity";
+import type { ServiceSpec } from "../components/appService";
 import { ConfigError, parseConfig, readNamespace } from "./load";
 import { WORKLOAD_PRIORITIES, WorkloadPriority } from "../components/clusterExports";
 import {
     checkLimitsCoverRequests, checkUnique, cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
 } from "./fields";
 import {
-    ContainerResources, DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
+    DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
     TIER_PRESETS, TierPreset, TIERS, tierFor,
 } from "./tiers";
 
@@ -123,14 +124,8 @@ function checkDatabaseReferences(config: Pick<RawConfig, "services" | "database"
     });
 }
 
-export interface ServiceSettings {
+export interface ServiceSettings extends ServiceSpec {
     name: string;
-    image: string;
-    port: number;
-    path?: string;
-    replicas: { min: number; max: number };
-    resources: ContainerResources;
-    env: Record<string, string>;
     /** The priority the service runs at: what it asked for in production, `standard` in every other tier. */
     priority: WorkloadPriority;
     /** The named database whose credentials it receives; unset with the single database (it receives that one). */
