@@ -1,15 +1,14 @@
 import { existsSync } from "fs";
 import * as path from "path";
 import { loadEnvironmentSettings } from "../config/environment";
-import { setStackFileName } from "../config/load";
 import { allPolicies } from "../policies/all";
 import { checkCapacity, CapacityReport, quotasOf } from "./capacity";
 import { estimateCost, StackCost } from "./cost";
 import { validateKubernetesObjects } from "./kubernetesSchema";
 import { evaluatePolicies, loadPolicyPackConfig } from "./policyEngine";
-import { runStack, StackRun } from "./runtime";
+import type { StackRun } from "./runtime";
 import { StackFileError } from "./stackConfig";
-import { CLUSTER_STACK_NAME, discoverStacks, loadStackConfig, ROOT, stackSpec, StackSpec } from "./stacks";
+import { CLUSTER_STACK_NAME, discoverStacks, loadStackConfig, ROOT, runStackFile, stackSpec, StackSpec } from "./stacks";
 import type { ClusterExports } from "../components/clusterExports";
 
 /**
@@ -58,29 +57,17 @@ function orderByUrn<T extends { urn: string }>(items: T[]): T[] {
 }
 
 async function planOne(spec: StackSpec, root: string, clusterRun?: StackRun, clusterSpec?: StackSpec): Promise<StackRun> {
-    const { config, secretKeys } = loadStackConfig(spec, root);
+    const stackConfig = loadStackConfig(spec, root);
     if (spec.project === "fintrax") {
-        // Fail on bad config, or on a reference to a cluster stack the plan does not hold, before running.
-        const { settings } = loadEnvironmentSettings(spec.file, config);
+        // A reference to a cluster stack the plan does not hold gets a clear error before anything runs.
+        const { settings } = loadEnvironmentSettings(spec.file, stackConfig.config);
         if (clusterSpec && settings.clusterStack !== clusterSpec.qualifiedName) {
             throw new StackFileError(`${spec.file}: fintrax:clusterStack: the offline plan holds only "${clusterSpec.qualifiedName}" (got "${settings.clusterStack}")`);
         }
     }
-    setStackFileName(spec.file);
-    try {
-        return await runStack({
-            project: spec.project,
-            stack: spec.stack,
-            config,
-            secretKeys,
-            program: spec.loadProgram(),
-            stackReferences: clusterRun && clusterSpec
-                ? { [clusterSpec.qualifiedName]: { outputs: clusterRun.outputs, secretOutputNames: clusterRun.secretOutputNames } }
-                : {},
-        });
-    } finally {
-        setStackFileName(undefined);
-    }
+    return runStackFile(spec, stackConfig, clusterRun && clusterSpec
+        ? { [clusterSpec.qualifiedName]: { outputs: clusterRun.outputs, secretOutputNames: clusterRun.secretOutputNames } }
+        : {});
 }
 
 function planChecks(run: StackRun, problems: Array<{ urn: string; message: string }>): Violation[] {

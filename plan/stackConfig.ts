@@ -13,6 +13,21 @@ export interface StackConfig {
 
 export class StackFileError extends Error {}
 
+/** A config value as Pulumi passes it to a program: text as is, anything structured as JSON. */
+export function encodeConfigValue(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** `overrides` (key → value; `undefined` removes the key) layered on a stack's config. */
+export function withOverrides(stackConfig: StackConfig, overrides: Record<string, unknown>): StackConfig {
+    const config = { ...stackConfig.config };
+    for (const [key, value] of Object.entries(overrides)) {
+        if (value === undefined) delete config[key];
+        else config[key] = encodeConfigValue(value);
+    }
+    return { config, secretKeys: stackConfig.secretKeys };
+}
+
 export function flattenStackConfig(document: unknown, file: string): StackConfig {
     if (document === null || document === undefined) return { config: {}, secretKeys: [] };
     if (typeof document !== "object" || Array.isArray(document)) throw new StackFileError(`${file}: must be a YAML map with a "config:" section`);
@@ -28,7 +43,7 @@ export function flattenStackConfig(document: unknown, file: string): StackConfig
             config[key] = "[secret]";
             secretKeys.push(key);
         } else {
-            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+            config[key] = encodeConfigValue(value);
         }
     }
     return { config, secretKeys };

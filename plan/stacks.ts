@@ -1,5 +1,8 @@
 import { existsSync, readdirSync } from "fs";
 import * as path from "path";
+import { setStackFileName } from "../config/load";
+import { MockStackOutputs } from "./mockOutputs";
+import { runStack, StackRun } from "./runtime";
 import { readStackConfig, StackConfig, StackFileError } from "./stackConfig";
 
 /**
@@ -55,4 +58,22 @@ export function loadStackConfig(spec: StackSpec, root = ROOT): StackConfig {
     const file = path.isAbsolute(spec.file) ? spec.file : path.join(root, spec.file);
     if (!existsSync(file)) throw new StackFileError(`${spec.file}: no such stack file`);
     return readStackConfig(file, spec.file);
+}
+
+/**
+ * Runs a stack's program under mocks with `stackConfig`; config errors name `shownAs` (the stack file, or
+ * the `--config` file that replaced it).
+ */
+export async function runStackFile(
+    spec: StackSpec,
+    stackConfig: StackConfig,
+    stackReferences: Record<string, MockStackOutputs> = {},
+    shownAs = spec.file,
+): Promise<StackRun> {
+    setStackFileName(shownAs);
+    try {
+        return await runStack({ project: spec.project, stack: spec.stack, ...stackConfig, program: spec.loadProgram(), stackReferences });
+    } finally {
+        setStackFileName(undefined);
+    }
 }

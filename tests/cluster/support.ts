@@ -1,30 +1,18 @@
-import { runStack, PlannedResource, StackRun } from "../../plan/runtime";
-import { readStackConfig } from "../../plan/stackConfig";
-import { setStackFileName } from "../../config/load";
-import clusterProgram = require("../../cluster/index");
+import type { PlannedResource, StackRun } from "../../plan/runtime";
+import { withOverrides } from "../../plan/stackConfig";
+import { CLUSTER_STACK_NAME, loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
 
-export const STACK_FILE = "cluster/Pulumi.shared.yaml";
+const spec = stackSpec(CLUSTER_STACK_NAME);
+export const STACK_FILE = spec.file;
 
-/** The committed stack file's flat config with `overrides` (key → value, structured as JSON, undefined deletes) layered on. */
+/** The committed stack file's flat config with `overrides` (key → value; undefined deletes) layered on. */
 export function clusterConfig(overrides: Record<string, unknown> = {}): Record<string, string> {
-    const { config } = readStackConfig(STACK_FILE);
-    for (const [key, value] of Object.entries(overrides)) {
-        if (value === undefined) delete config[key];
-        else config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return config;
+    return withOverrides(loadStackConfig(spec), overrides).config;
 }
 
 /** Runs the cluster program on `cluster/Pulumi.shared.yaml` with `overrides` layered on. */
 export async function planCluster(overrides: Record<string, unknown> = {}): Promise<StackRun> {
-    const { secretKeys } = readStackConfig(STACK_FILE);
-    const config = clusterConfig(overrides);
-    setStackFileName(STACK_FILE);
-    try {
-        return await runStack({ project: "fintrax-cluster", stack: "shared", config, secretKeys, program: clusterProgram });
-    } finally {
-        setStackFileName(undefined);
-    }
+    return runStackFile(spec, withOverrides(loadStackConfig(spec), overrides));
 }
 
 export function ofType(run: StackRun, type: string): PlannedResource[] {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { loadEnvironmentSettings } from "../../config/environment";
 import { ConfigError } from "../../config/load";
 import { planEnvironment } from "../support/environment";
+import { withOverrides } from "../../plan/stackConfig";
 
 const FILE = "Pulumi.dev.yaml";
 const BASE = { "fintrax:environment": "dev", "fintrax:domain": "fintrax.example.com" };
@@ -11,12 +12,7 @@ const NAMED = { "fintrax:services": [{ ...SERVICE, database: "payments" }], "fin
 const QUOTA = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" }, pods: 3 };
 
 function load(overrides: Record<string, unknown>) {
-    const config: Record<string, string> = { ...BASE };
-    for (const [key, value] of Object.entries(overrides)) {
-        if (value === undefined) delete config[key];
-        else config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return loadEnvironmentSettings(FILE, config);
+    return loadEnvironmentSettings(FILE, withOverrides({ config: BASE, secretKeys: [] }, overrides).config);
 }
 
 function rejection(overrides: Record<string, unknown>): string {

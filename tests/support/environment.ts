@@ -1,22 +1,15 @@
-import { runStack, StackRun, PlannedResource } from "../../plan/runtime";
-import { readStackConfig } from "../../plan/stackConfig";
-import { setStackFileName } from "../../config/load";
+import type { StackRun, PlannedResource } from "../../plan/runtime";
+import { withOverrides } from "../../plan/stackConfig";
+import { loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
 import { clusterReferences } from "./clusterFixture";
-import environmentProgram = require("../../index");
 
-/** Runs the environment program for `Pulumi.<stack>.yaml`, with `overrides` layered on its config. */
+/**
+ * Runs the environment program for `Pulumi.<stack>.yaml`, with `overrides` layered on its config, against the
+ * cluster fixture; config errors name `file` (the stack file by default).
+ */
 export async function planEnvironment(stack: string, overrides: Record<string, unknown> = {}, file?: string): Promise<StackRun> {
-    const { config, secretKeys } = readStackConfig(`Pulumi.${stack}.yaml`);
-    for (const [key, value] of Object.entries(overrides)) {
-        if (value === undefined) delete config[key];
-        else config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    setStackFileName(file);
-    try {
-        return await runStack({ project: "fintrax", stack, config, secretKeys, program: environmentProgram, stackReferences: clusterReferences() });
-    } finally {
-        setStackFileName(undefined);
-    }
+    const spec = stackSpec(stack);
+    return runStackFile(spec, withOverrides(loadStackConfig(spec), overrides), clusterReferences(), file);
 }
 
 /** The planned objects of one Kubernetes kind (`Deployment`, `NetworkPolicy`, …). */
