@@ -6,6 +6,7 @@ import { WORKLOAD_PRIORITIES, WorkloadPriority } from "../components/clusterExpo
 import {
     checkLimitsCoverRequests, checkUnique, cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
 } from "./fields";
+import { pinnedImage } from "./fields";
 import {
     DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
     TIER_PRESETS, TierPreset, TIERS, tierFor,
@@ -25,10 +26,7 @@ const databaseName = z.string().regex(
 
 const service = z.strictObject({
     name: dnsLabel(40),
-    image: z.string().regex(
-        /^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
-        "must be an image reference pinned by tag or digest, such as ghcr.io/fintrax/auth:1.4.2",
-    ).refine((image) => !/:latest$/.test(image), "must not use the mutable tag 'latest': pin a version or a digest"),
+    image: pinnedImage,
     port: integer(1, 65535),
     path: z.string().regex(/^\/[\w\-./]*$/, "must be an HTTP path starting with '/', such as /api/auth").optional(),
     replicas: replicaRange.optional(),

@@ -14,8 +14,20 @@ export const dnsName = z.string().regex(
     "must be a DNS name such as fintrax.example.com (lowercase letters, digits, '-' and '.')",
 );
 
-export const cpuQuantity = z.string().refine(isQuantity, "must be a Kubernetes CPU quantity such as 250m or 2");
-export const memoryQuantity = z.string().refine(isQuantity, "must be a Kubernetes memory quantity such as 256Mi or 4Gi");
+/** A quantity the API server accepts for requests, limits and quota: well formed and not negative. */
+const nonNegativeQuantity = (value: string) => isQuantity(value) && parseQuantity(value) >= 0;
+
+export const cpuQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes CPU quantity such as 250m or 2");
+export const memoryQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes memory quantity such as 256Mi or 4Gi");
+
+/**
+ * An image pinned by a tag (not `latest`), a digest, or both (`repo:1.4.2@sha256:…`, where the digest is what
+ * the runtime pulls and the tag says which release it is).
+ */
+export const pinnedImage = z.string().regex(
+    /^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$/,
+    "must be an image reference pinned by tag or digest, such as ghcr.io/fintrax/auth:1.4.2",
+).refine((image) => !/:latest$/.test(image), "must not use the mutable tag 'latest': pin a version or a digest");
 
 export const cpuAndMemory = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
 export type CpuAndMemory = z.output<typeof cpuAndMemory>;

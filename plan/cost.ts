@@ -9,16 +9,20 @@ import type { PlannedResource } from "./runtime";
  */
 
 export interface CostItem { urn: string; description: string; monthlyUsd: number }
-export interface StackCost { monthlyUsd: number; items: CostItem[]; asOf: string; region: string }
+/** A resource the table has no price for: planned all the same, its cost unknown and left out of the total. */
+export interface UnpricedItem { urn: string; reason: string }
+export interface StackCost { monthlyUsd: number; items: CostItem[]; unpriced: UnpricedItem[]; asOf: string; region: string }
 
 type Priced = (resource: PlannedResource, all: PlannedResource[]) => Omit<CostItem, "urn"> | Omit<CostItem, "urn">[] | undefined;
 
 const perMonth = (hourly: number) => hourly * prices.hoursPerMonth;
 const round = (usd: number) => Math.round(usd * 100) / 100;
 
+class MissingPrice extends Error {}
+
 function hourlyPrice(table: Record<string, number>, key: string, what: string): number {
     const price = table[key];
-    if (price === undefined) throw new Error(`plan/prices.json has no price for ${what} ${key}: add it`);
+    if (price === undefined) throw new MissingPrice(`plan/prices.json has no price for ${what} ${key}`);
     return price;
 }
 
@@ -78,12 +82,25 @@ const PRICED: Record<string, Priced> = {
 
 export function estimateCost(resources: PlannedResource[]): StackCost {
     const items: CostItem[] = [];
+    const unpriced: UnpricedItem[] = [];
     for (const resource of resources) {
         const priced = PRICED[resource.type];
-        const found = priced ? priced(resource, resources) : isLoadBalancerService(resource) || releasesLoadBalancer(resource)
-            ? { description: "network load balancer", monthlyUsd: perMonth(prices.networkLoadBalancerPerHour) }
-            : undefined;
+        let found: ReturnType<Priced>;
+        try {
+            found = priced ? priced(resource, resources) : isLoadBalancerService(resource) || releasesLoadBalancer(resource)
+                ? { description: "network load balancer", monthlyUsd: perMonth(prices.networkLoadBalancerPerHour) }
+                : undefined;
+        } catch (error) {
+            if (!(error instanceof MissingPrice)) throw error;
+            unpriced.push({ urn: resource.urn, reason: error.message });
+            continue;
+        }
         for (const item of [found ?? []].flat()) items.push({ urn: resource.urn, ...item, monthlyUsd: round(item.monthlyUsd) });
     }
-    return { monthlyUsd: round(items.reduce((sum, item) => sum + item.monthlyUsd, 0)), items, asOf: prices.asOf, region: prices.region };
+    return { monthlyUsd: round(items.reduce((sum, item) => sum + item.monthlyUsd, 0)), items, unpriced, asOf: prices.asOf, region: prices.region };
+}
+
+/** The warning for each resource whose cost is unknown. */
+export function unpricedWarnings(cost: StackCost): string[] {
+    return cost.unpriced.map((item) => `cost: ${item.reason}, so the cost of ${item.urn} is unknown and left out of the total (add it to plan/prices.json)`);
 }

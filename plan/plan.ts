@@ -1,9 +1,10 @@
 import { existsSync } from "fs";
 import * as path from "path";
+import { loadClusterSettings } from "../config/cluster";
 import { loadEnvironmentSettings } from "../config/environment";
 import { allPolicies } from "../policies/all";
 import { checkCapacity, CapacityReport, quotasOf } from "./capacity";
-import { estimateCost, StackCost } from "./cost";
+import { estimateCost, StackCost, unpricedWarnings } from "./cost";
 import { validateKubernetesObjects } from "./kubernetesSchema";
 import { evaluatePolicies, loadPolicyPackConfig } from "./policyEngine";
 import type { StackRun } from "./runtime";
@@ -64,6 +65,9 @@ async function planOne(spec: StackSpec, root: string, clusterRun?: StackRun, clu
         if (clusterSpec && settings.clusterStack !== clusterSpec.qualifiedName) {
             throw new StackFileError(`${spec.file}: fintrax:clusterStack: the offline plan holds only "${clusterSpec.qualifiedName}" (got "${settings.clusterStack}")`);
         }
+    } else {
+        // As for an environment: a bad value is one ConfigError (exit 2) before anything runs.
+        loadClusterSettings(spec.file, stackConfig.config);
     }
     return runStackFile(spec, stackConfig, clusterRun && clusterSpec
         ? { [clusterSpec.qualifiedName]: { outputs: clusterRun.outputs, secretOutputNames: clusterRun.secretOutputNames } }
@@ -93,6 +97,7 @@ async function report(spec: StackSpec, run: StackRun, root: string): Promise<Sta
         ...evaluatePolicies(allPolicies, run.resources, packConfig, spec.stack),
         ...planChecks(run, await validateKubernetesObjects(run.resources)),
     ];
+    const cost = estimateCost(run.resources);
     return {
         project: spec.project,
         stack: spec.stack,
@@ -103,8 +108,8 @@ async function report(spec: StackSpec, run: StackRun, root: string): Promise<Sta
         })),
         outputs: run.maskedOutputs,
         violations: orderByUrn(violations).sort((a, b) => a.policy.localeCompare(b.policy)),
-        warnings: run.warnings,
-        cost: estimateCost(run.resources),
+        warnings: [...run.warnings, ...unpricedWarnings(cost)],
+        cost,
     };
 }
 
