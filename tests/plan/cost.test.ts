@@ -47,7 +47,9 @@ describe("plan cost", () => {
         expect(cost.items.map((i) => i.description)).to.deep.equal(["network load balancer", "network load balancer"]);
     });
 
-    it("refuses to guess a price it does not have", () => {
-        expect(() => estimateCost([resource("aws:rds/instance:Instance", { instanceClass: "db.x9.huge" })])).to.throw(/prices.json has no price for RDS class db.x9.huge/);
+    it("refuses to guess a price it does not have: the item is unpriced, not zero", () => {
+        const cost = estimateCost([resource("aws:rds/instance:Instance", { instanceClass: "db.x9.huge" })]);
+        expect(cost.items).to.deep.equal([]);
+        expect(cost.unpriced.map((u) => u.reason)).to.deep.equal(["plan/prices.json has no price for RDS class db.x9.huge"]);
     });
 });
