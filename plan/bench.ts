@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { plan } from "./plan";
+import { closeAnalyzers, plan } from "./plan";
 import { ROOT } from "./stacks";
 
 /**
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 }
 
 export function run(): void {
-    main().catch((error) => {
+    main().finally(closeAnalyzers).catch((error) => {
         console.error(error);
         process.exitCode = 1;
     });

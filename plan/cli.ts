@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     const { plan, UsageError } = require("./plan") as typeof import("./plan");
     const { renderPlan } = require("./render") as typeof import("./render");
     const { StackFileError } = require("./stackConfig") as typeof import("./stackConfig");
-    const { PolicyConfigError } = require("./policyEngine") as typeof import("./policyEngine");
+    const { PolicyPackError } = require("./analyzer") as typeof import("./analyzer");
     /* eslint-enable @typescript-eslint/no-require-imports */
     let args;
     try {
@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
         report = await plan({ stacks: args.stack, configFile: args.config });
     } catch (error) {
-        if (error instanceof ConfigError || error instanceof StackFileError || error instanceof UsageError || error instanceof PolicyConfigError) {
+        if (error instanceof ConfigError || error instanceof StackFileError || error instanceof UsageError || error instanceof PolicyPackError) {
             process.stderr.write(`${error.message}\n`);
             return 2;
         }
@@ -78,7 +78,9 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The command: exit status from `main`, and a crash (a bug, not bad input) reported with its stack. */
 export function run(argv: string[]): void {
-    main(argv).then(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded, like main's modules, after its source-map switch
+    const stopAnalyzers = () => (require("./plan") as typeof import("./plan")).closeAnalyzers();
+    main(argv).finally(stopAnalyzers).then(
         (code) => { process.exitCode = code; },
         (error) => {
             process.stderr.write(`plan failed: ${(error as Error).stack ?? error}\n`);

@@ -2,11 +2,11 @@ import { existsSync } from "fs";
 import * as path from "path";
 import { loadClusterSettings } from "../config/cluster";
 import { loadEnvironmentSettings } from "../config/environment";
-import { allPolicies } from "../policies/all";
 import { checkCapacity, CapacityReport, quotasOf } from "./capacity";
 import { estimateCost, StackCost, unpricedWarnings } from "./cost";
 import { validateKubernetesObjects } from "./kubernetesSchema";
-import { evaluatePolicies, loadPolicyPackConfig } from "./policyEngine";
+import { specialResourceSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { AnalyzedResource, PolicyAnalyzer } from "./analyzer";
 import type { StackRun } from "./runtime";
 import { StackFileError } from "./stackConfig";
 import { CLUSTER_STACK_NAME, discoverStacks, loadStackConfig, ROOT, runStackFile, stackSpec, StackSpec } from "./stacks";
@@ -25,7 +25,10 @@ export interface StackReport {
     stack: string;
     file: string;
     policyConfig: string;
-    resources: Array<{ urn: string; type: string; name: string; parent: string | null; provider: string | null; protect: boolean; inputs: unknown }>;
+    resources: Array<{
+        urn: string; type: string; name: string; parent: string | null; provider: string | null; protect: boolean; inputs: unknown;
+        dependencies: string[]; propertyDependencies: Record<string, string[]>;
+    }>;
     outputs: Record<string, unknown>;
     violations: Violation[];
     warnings: string[];
@@ -43,6 +46,31 @@ export interface PlanOptions {
     /** With exactly one stack: read its config from this file instead of its `Pulumi.<stack>.yaml`. */
     configFile?: string;
     root?: string;
+    /** The policy pack's folder; `policies/` of this repository by default. */
+    policyPack?: string;
+}
+
+const analyzers = new Map<string, Promise<PolicyAnalyzer>>();
+
+/**
+ * The analyzer serving the pack in `packDir`, started once per process: it takes longer to load (its
+ * TypeScript is type-checked) than a plan takes, so the plan starts it before running the programs.
+ */
+export function policyAnalyzer(packDir: string): Promise<PolicyAnalyzer> {
+    let started = analyzers.get(packDir);
+    if (!started) {
+        started = PolicyAnalyzer.start(packDir);
+        started.catch(() => analyzers.delete(packDir)); // a pack that failed to load is started afresh next time
+        analyzers.set(packDir, started);
+    }
+    return started;
+}
+
+/** Stops every analyzer this process started. */
+export async function closeAnalyzers(): Promise<void> {
+    const started = [...analyzers.values()];
+    analyzers.clear();
+    for (const analyzer of await Promise.allSettled(started)) if (analyzer.status === "fulfilled") analyzer.value.close();
 }
 
 export class UsageError extends Error {}
@@ -90,11 +118,35 @@ function planChecks(run: StackRun, problems: Array<{ urn: string; message: strin
     return violations;
 }
 
-async function report(spec: StackSpec, run: StackRun, root: string): Promise<StackReport> {
+/**
+ * A serialized value as the engine hands it to an analyzer: secrets and unknowns kept, resource references
+ * downgraded to the referenced resource's id (a custom resource) or URN (a component), which is all
+ * @pulumi/policy can read.
+ */
+function downgradeReferences(value: unknown): any {
+    if (Array.isArray(value)) return value.map(downgradeReferences);
+    if (value === null || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    if (record[specialSigKey] === specialResourceSig) return record.id === undefined || record.id === "" ? record.urn : downgradeReferences(record.id);
+    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, downgradeReferences(item)]));
+}
+
+/** A planned resource as the engine sends it to the analyzer: serialized inputs and outputs, dependencies. */
+function analyzed(resource: StackRun["resources"][number]): AnalyzedResource {
+    return {
+        urn: resource.urn, type: resource.type, name: resource.name, parent: resource.parent, provider: resource.provider, protect: resource.protect,
+        inputs: downgradeReferences(resource.serializedInputs ?? resource.inputs),
+        outputs: resource.serializedOutputs && downgradeReferences(resource.serializedOutputs),
+        dependencies: resource.dependencies, propertyDependencies: resource.propertyDependencies,
+    };
+}
+
+async function report(spec: StackSpec, run: StackRun, root: string, analyzer: PolicyAnalyzer): Promise<StackReport> {
     const policyConfig = policyConfigFile(spec.stack, root);
-    const packConfig = loadPolicyPackConfig(path.join(root, policyConfig));
+    await analyzer.configure(path.join(root, policyConfig));
+    const stackUrn = `urn:pulumi:${spec.stack}::${spec.project}::pulumi:pulumi:Stack::${spec.project}-${spec.stack}`;
     const violations = [
-        ...evaluatePolicies(allPolicies, run.resources, packConfig, spec.stack),
+        ...await analyzer.analyze(run.resources.map(analyzed), stackUrn),
         ...planChecks(run, await validateKubernetesObjects(run.resources)),
     ];
     const cost = estimateCost(run.resources);
@@ -105,6 +157,7 @@ async function report(spec: StackSpec, run: StackRun, root: string): Promise<Sta
         policyConfig,
         resources: orderByUrn(run.resources).map((r) => ({
             urn: r.urn, type: r.type, name: r.name, parent: r.parent, provider: r.provider, protect: r.protect, inputs: r.maskedInputs,
+            dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies ?? {},
         })),
         outputs: run.maskedOutputs,
         violations: orderByUrn(violations).sort((a, b) => a.policy.localeCompare(b.policy)),
@@ -120,6 +173,9 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
         ? options.stacks.map((name) => stackSpec(name, options.configFile))
         : discoverStacks(root);
     if (!specs.length) throw new UsageError("no stacks to plan: expected cluster/Pulumi.shared.yaml and Pulumi.<stack>.yaml files");
+    // Started now, so that it loads while the programs run.
+    const analyzer = policyAnalyzer(options.policyPack ?? path.join(ROOT, "policies"));
+    analyzer.catch(() => undefined); // awaited below; a failure to load is reported there
 
     // The environments need the cluster's outputs, so the cluster is planned even when it is not reported.
     const clusterSpec = specs.find((s) => s.project === "fintrax-cluster") ?? stackSpec(CLUSTER_STACK_NAME);
@@ -130,7 +186,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     }
 
     const stacks: StackReport[] = [];
-    for (const [spec, run] of runs) stacks.push(await report(spec, run, root));
+    for (const [spec, run] of runs) stacks.push(await report(spec, run, root, await analyzer));
 
     const cluster = clusterRun.outputs as unknown as ClusterExports;
     const quotas = [clusterRun, ...[...runs.values()].filter((run) => run !== clusterRun)]

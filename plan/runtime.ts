@@ -25,6 +25,12 @@ export interface PlannedResource {
     inputs: Record<string, any>;
     /** Inputs with every secret replaced by "[secret]", for reports. */
     maskedInputs: Record<string, any>;
+    /** Inputs and outputs as the SDK serialized them (secrets and unknowns marked), for the policy analyzer. */
+    serializedInputs?: Record<string, any>;
+    serializedOutputs?: Record<string, any>;
+    /** The URNs the resource depends on, all and by input property, as the program declared them. */
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
 }
 
 export interface StackRun {
@@ -93,7 +99,13 @@ function internal(module: object): any {
     return module;
 }
 
-interface Recorded { request: any; read: boolean; urn?: string; id?: string }
+interface Recorded { request: any; read: boolean; urn?: string; id?: string; outputs?: Record<string, any> }
+
+function propertyDependencies(request: any): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    for (const [key, value] of request.getPropertydependenciesMap().entries()) result[key] = value.getUrnsList();
+    return result;
+}
 
 let running = false;
 
@@ -129,6 +141,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
                     entry.urn = response.getUrn();
                     entry.id = response.getId();
                     markSecretOutputs(response, request.getAdditionalsecretoutputsList());
+                    entry.outputs = response.getObject()?.toJavaScript();
                 }
                 callback(err, response);
             });
@@ -172,6 +185,10 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
                     custom: entry.read || request.getCustom(),
                     inputs: plainValue(raw, false),
                     maskedInputs: plainValue(raw, true),
+                    serializedInputs: raw,
+                    serializedOutputs: entry.outputs,
+                    dependencies: entry.read ? [] : request.getDependenciesList(),
+                    propertyDependencies: entry.read ? {} : propertyDependencies(request),
                 };
             });
         const rawOutputs = (stackOutputs ?? {}) as Record<string, unknown>;

@@ -41,7 +41,7 @@ describe("offline plan CLI", () => {
             expect(stack).to.include.keys("project", "stack", "resources", "outputs", "violations", "warnings", "cost");
             expect(stack.resources.length).to.be.greaterThan(10);
             for (const resource of stack.resources) {
-                expect(resource).to.have.all.keys("urn", "type", "name", "parent", "provider", "protect", "inputs");
+                expect(resource).to.have.all.keys("urn", "type", "name", "parent", "provider", "protect", "inputs", "dependencies", "propertyDependencies");
                 expect(resource.urn).to.match(new RegExp(`^urn:pulumi:${stack.stack}::${stack.project}::`));
             }
             expect(stack.cost.monthlyUsd).to.be.a("number").and.to.be.greaterThan(0);

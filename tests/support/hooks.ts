@@ -1,0 +1,6 @@
+import { closeAnalyzers } from "../../plan/plan";
+
+/** Root hooks (.mocharc.json): the policy analyzer the plan starts is shared by every test, and stopped at the end. */
+export const mochaHooks = {
+    afterAll: () => closeAnalyzers(),
+};
