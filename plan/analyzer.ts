@@ -1,4 +1,4 @@
-import Ajv from "ajv";
+import Ajv, { ValidateFunction } from "ajv";
 import { ChildProcess, spawn } from "child_process";
 import { readFileSync } from "fs";
 import { createRequire } from "module";
@@ -34,10 +34,16 @@ export interface PolicyViolation { policy: string; enforcementLevel: "advisory" 
 /** The pack does not load, or rejects the policy config: the plan stops with the analyzer's (or engine's) message. */
 export class PolicyPackError extends Error {}
 
-type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export interface ResolvedPolicyConfig { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-interface PolicyInfo { name: string; enforcementLevel: EnforcementLevel; schema?: { properties: Record<string, any>; required?: string[] } }
+interface PolicyInfo {
+    name: string;
+    enforcementLevel: EnforcementLevel;
+    schema?: { properties: Record<string, any>; required?: string[] };
+    validate?: ValidateFunction;
+}
 
 /** The pack's own SDK modules (its node_modules), as the analyzer loads them: stubs and messages must match. */
 function packModules(packDir: string) {
@@ -58,6 +64,9 @@ export class PolicyAnalyzer {
     private policies: PolicyInfo[] = [];
     private packName = "";
     private packVersion = "";
+    private queue: Promise<unknown> = Promise.resolve();
+    /** The config file (name and text) the analyzer holds, to configure it again only when that changes. */
+    private configured?: string;
 
     private constructor(private readonly child: ChildProcess, private readonly client: any, private readonly m: ReturnType<typeof packModules>) {
         this.levels = new Map(LEVELS.map((level) => [m.pb.EnforcementLevel[level.toUpperCase()], level]));
@@ -97,46 +106,75 @@ export class PolicyAnalyzer {
         const info = await this.call<any>("getAnalyzerInfo", new this.m.Empty());
         this.packName = info.getName();
         this.packVersion = info.getVersion();
+        // The engine checks a policy's config against `{type: object, properties, required}` of its schema.
+        const ajv = new Ajv({ allErrors: true, strict: false });
         this.policies = info.getPoliciesList().map((policy: any): PolicyInfo => {
             const schema = policy.getConfigschema();
+            const properties = schema?.getProperties()?.toJavaScript() ?? {};
+            const required: string[] = schema?.getRequiredList() ?? [];
             return {
                 name: policy.getName(),
                 enforcementLevel: this.levels.get(policy.getEnforcementlevel())!,
-                ...(schema ? { schema: { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() } } : {}),
+                ...(schema ? { schema: { properties, required }, validate: ajv.compile({ type: "object", properties, required }) } : {}),
             };
         });
     }
 
     /**
-     * Configures every policy from `file` (a `--policy-pack-config`), as the engine does: a policy's own entry,
+     * Every policy's configuration from `file` (a `--policy-pack-config`), as the engine makes it: a policy's own entry,
      * else `all`, else the level the pack gives it; its schema's defaults under the entry's properties; then
      * each policy's properties checked against its schema. Entries naming no policy are ignored.
      */
-    async configure(file: string): Promise<void> {
+    resolveConfig(file: string): Map<string, ResolvedPolicyConfig> {
         const entries = readPolicyPackConfig(file);
-        const ajv = new Ajv({ allErrors: true, strict: false });
         const problems: string[] = [];
-        const request = new this.m.pb.ConfigureAnalyzerRequest();
+        const resolved = new Map<string, ResolvedPolicyConfig>();
         for (const policy of this.policies) {
-            const own = entries[policy.name] ?? {};
-            const level = own.enforcementLevel ?? entries.all?.enforcementLevel ?? policy.enforcementLevel;
+            const own = entries[policy.name] ?? { properties: {} };
+            const enforcementLevel = own.enforcementLevel ?? entries.all?.enforcementLevel ?? policy.enforcementLevel;
             const defaults = Object.entries(policy.schema?.properties ?? {}).filter(([, schema]) => schema?.default !== undefined);
             const properties = { ...Object.fromEntries(defaults.map(([key, schema]) => [key, schema.default])), ...own.properties };
-            if (policy.schema) {
-                const validate = ajv.compile({ type: "object", properties: policy.schema.properties, required: policy.schema.required ?? [] });
-                if (!validate(properties)) {
-                    for (const error of validate.errors ?? []) problems.push(`${policy.name}: ${error.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${error.message}`);
-                }
+            if (policy.validate && !policy.validate(properties)) {
+                for (const error of policy.validate.errors ?? []) problems.push(`${policy.name}: ${error.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${error.message}`);
             }
-            const config = new this.m.pb.PolicyConfig();
-            config.setEnforcementlevel(this.m.pb.EnforcementLevel[level.toUpperCase()]);
-            config.setProperties(this.m.Struct.fromJavaScript(properties));
-            request.getPolicyconfigMap().set(policy.name, config);
+            resolved.set(policy.name, { enforcementLevel, properties });
         }
         if (problems.length) {
             throw new PolicyPackError(`${file}: validating policy config: ${this.packName} ${this.packVersion}\n  ${problems.join("\n  ")}`);
         }
+        return resolved;
+    }
+
+    private async configure(file: string): Promise<void> {
+        const configuration = `${file}\0${readConfigText(file)}`;
+        if (configuration === this.configured) return;
+        const request = new this.m.pb.ConfigureAnalyzerRequest();
+        for (const [name, { enforcementLevel, properties }] of this.resolveConfig(file)) {
+            const config = new this.m.pb.PolicyConfig();
+            config.setEnforcementlevel(this.m.pb.EnforcementLevel[enforcementLevel.toUpperCase()]);
+            config.setProperties(this.struct(properties));
+            request.getPolicyconfigMap().set(name, config);
+        }
         await this.call("configure", request);
+        this.configured = configuration;
+    }
+
+    /**
+     * One stack judged under the pack config in `file`. The analyzer holds one configuration at a time, so
+     * judgements queue: each configures, then analyzes.
+     */
+    judge(file: string, resources: AnalyzedResource[], stackUrn: string): Promise<PolicyViolation[]> {
+        const judgement = this.queue.then(async () => {
+            await this.configure(file);
+            return this.analyze(resources, stackUrn);
+        });
+        this.queue = judgement.catch(() => undefined);
+        return judgement;
+    }
+
+    /** A protobuf Struct; keys whose value is undefined are left out, as the SDK's serializer leaves them. */
+    private struct(value: Record<string, unknown>): any {
+        return this.m.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
     }
 
     private options(resource: AnalyzedResource): any {
@@ -151,7 +189,7 @@ export class PolicyAnalyzer {
         if (!provider) return undefined;
         const message = new this.m.pb.AnalyzerProviderResource();
         message.setType(provider.type);
-        message.setProperties(this.m.Struct.fromJavaScript(provider.inputs));
+        message.setProperties(this.struct(provider.inputs));
         message.setUrn(provider.urn);
         message.setName(provider.name);
         return message;
@@ -167,12 +205,12 @@ export class PolicyAnalyzer {
     }
 
     /** `Analyze` for every resource, then one `AnalyzeStack` over them all; what the analyzer reports. */
-    async analyze(resources: AnalyzedResource[], stackUrn: string): Promise<PolicyViolation[]> {
+    private async analyze(resources: AnalyzedResource[], stackUrn: string): Promise<PolicyViolation[]> {
         const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
         const perResource = await Promise.all(resources.map(async (resource) => {
             const request = new this.m.pb.AnalyzeRequest();
             request.setType(resource.type);
-            request.setProperties(this.m.Struct.fromJavaScript(resource.inputs));
+            request.setProperties(this.struct(resource.inputs));
             request.setUrn(resource.urn);
             request.setName(resource.name);
             request.setOptions(this.options(resource));
@@ -184,7 +222,7 @@ export class PolicyAnalyzer {
         stack.setResourcesList(resources.map((resource) => {
             const message = new this.m.pb.AnalyzerResource();
             message.setType(resource.type);
-            message.setProperties(this.m.Struct.fromJavaScript(resource.outputs ?? resource.inputs));
+            message.setProperties(this.struct(resource.outputs ?? resource.inputs));
             message.setUrn(resource.urn);
             message.setName(resource.name);
             message.setOptions(this.options(resource));
@@ -211,10 +249,19 @@ export class PolicyAnalyzer {
 interface ConfigEntry { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }
 
 /** A `--policy-pack-config` file: policy name → a level, or `{ enforcementLevel?, ...properties }`. */
+function readConfigText(file: string): string {
+    try {
+        return readFileSync(file, "utf8");
+    } catch (error) {
+        throw new PolicyPackError(`${file}: cannot be read (${(error as Error).message})`);
+    }
+}
+
 function readPolicyPackConfig(file: string): Record<string, ConfigEntry> {
     let document: unknown;
+    const text = readConfigText(file);
     try {
-        document = JSON.parse(readFileSync(file, "utf8"));
+        document = JSON.parse(text);
     } catch (error) {
         throw new PolicyPackError(`${file}: not a readable JSON policy pack config (${(error as Error).message})`);
     }

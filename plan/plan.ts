@@ -136,17 +136,18 @@ function analyzed(resource: StackRun["resources"][number]): AnalyzedResource {
     return {
         urn: resource.urn, type: resource.type, name: resource.name, parent: resource.parent, provider: resource.provider, protect: resource.protect,
         inputs: downgradeReferences(resource.serializedInputs ?? resource.inputs),
-        outputs: resource.serializedOutputs && downgradeReferences(resource.serializedOutputs),
+        // A bridged AWS resource's outputs carry its id (how a policy links a node group's subnetIds to subnets).
+        outputs: resource.serializedOutputs && downgradeReferences(
+            resource.type.startsWith("aws:") && resource.id ? { id: resource.id, ...resource.serializedOutputs } : resource.serializedOutputs),
         dependencies: resource.dependencies, propertyDependencies: resource.propertyDependencies,
     };
 }
 
 async function report(spec: StackSpec, run: StackRun, root: string, analyzer: PolicyAnalyzer): Promise<StackReport> {
     const policyConfig = policyConfigFile(spec.stack, root);
-    await analyzer.configure(path.join(root, policyConfig));
     const stackUrn = `urn:pulumi:${spec.stack}::${spec.project}::pulumi:pulumi:Stack::${spec.project}-${spec.stack}`;
     const violations = [
-        ...await analyzer.analyze(run.resources.map(analyzed), stackUrn),
+        ...await analyzer.judge(path.join(root, policyConfig), run.resources.map(analyzed), stackUrn),
         ...planChecks(run, await validateKubernetesObjects(run.resources)),
     ];
     const cost = estimateCost(run.resources);

@@ -1,18 +1,25 @@
 import { expect } from "chai";
+import { readFileSync } from "fs";
 import * as path from "path";
-import { allPolicies } from "../../policies/all";
-import { EvaluatedResource, evaluatePolicies, loadPolicyPackConfig, PolicyViolation, resolvePolicyConfig } from "../../plan/policyEngine";
+import type { AnalyzedResource, PolicyViolation } from "../../plan/analyzer";
+import { policyAnalyzer } from "../../plan/plan";
+import { ROOT } from "../../plan/stacks";
 
 /**
- * Resources as the offline plan records them, and one compliant environment per stack to break one thing
- * at a time: a case that fires changes the good environment in one place; a quiet case keeps it whole.
+ * Resources as the offline plan hands them to the analyzer, and one compliant environment per stack to break
+ * one thing at a time: a case that fires changes the good environment in one place; a quiet case keeps it
+ * whole. They are judged by the pack itself, served by the real analyzer (plan/analyzer.ts).
  */
+
+/** A resource to judge; `id` is the id a bridged AWS resource reports among its outputs. */
+export type EvaluatedResource = AnalyzedResource & { id?: string };
 
 export const STACKS = ["dev", "staging", "prod", "shared"] as const;
 export type Stack = (typeof STACKS)[number];
 
 export const CONFIG_DIR = path.resolve(__dirname, "../../policies/config");
-export const configOf = (stack: string) => loadPolicyPackConfig(path.join(CONFIG_DIR, `${stack}.json`));
+export const configFileOf = (stack: string) => path.join(CONFIG_DIR, `${stack}.json`);
+export const configOf = (stack: string) => JSON.parse(readFileSync(configFileOf(stack), "utf8"));
 
 export interface ResourceOptions {
     protect?: boolean;
@@ -174,17 +181,26 @@ export function goodEnvironment(stack: Stack): EvaluatedResource[] {
 
 // --- Running the pack ----------------------------------------------------------------------------------------
 
-export function evaluate(stack: string, resources: EvaluatedResource[]): PolicyViolation[] {
-    return evaluatePolicies(allPolicies, resources, configOf(stack), stack);
+const analyzer = () => policyAnalyzer(path.join(ROOT, "policies"));
+
+/** What the engine sends for AnalyzeStack: a bridged AWS resource's outputs carry its id. */
+function withOutputs(resource: EvaluatedResource): AnalyzedResource {
+    const { id, ...rest } = resource;
+    return id && resource.type.startsWith("aws:") ? { ...rest, outputs: { id, ...resource.inputs } } : rest;
 }
 
-export function violationsOf(policy: string, stack: string, resources: EvaluatedResource[]): PolicyViolation[] {
-    return evaluate(stack, resources).filter((violation) => violation.policy === policy);
+export async function evaluate(stack: string, resources: EvaluatedResource[]): Promise<PolicyViolation[]> {
+    const project = resources[0]?.urn.split("::")[1] ?? "fintrax";
+    return (await analyzer()).judge(configFileOf(stack), resources.map(withOutputs), `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`);
+}
+
+export async function violationsOf(policy: string, stack: string, resources: EvaluatedResource[]): Promise<PolicyViolation[]> {
+    return (await evaluate(stack, resources)).filter((violation) => violation.policy === policy);
 }
 
 /** The level the stack's config gives the policy; undefined where it is disabled. */
-export function configuredLevel(policy: string, stack: string): "advisory" | "mandatory" | undefined {
-    const level = resolvePolicyConfig(allPolicies, configOf(stack)).get(policy)?.enforcementLevel;
+export async function configuredLevel(policy: string, stack: string): Promise<"advisory" | "mandatory" | undefined> {
+    const level = (await analyzer()).resolveConfig(configFileOf(stack)).get(policy)?.enforcementLevel;
     return level === "disabled" || level === undefined ? undefined : level === "advisory" ? "advisory" : "mandatory";
 }
 
@@ -192,11 +208,11 @@ export function configuredLevel(policy: string, stack: string): "advisory" | "ma
  * The policy reports at least one violation at the stack's configured level in every stack where it is
  * enabled, and none where it is disabled. Returns the violations of the first enabled stack's run.
  */
-export function expectFires(policy: string, resources: EvaluatedResource[], stacks: readonly string[] = STACKS, pattern?: RegExp): PolicyViolation[] {
+export async function expectFires(policy: string, resources: EvaluatedResource[], stacks: readonly string[] = STACKS, pattern?: RegExp): Promise<PolicyViolation[]> {
     let first: PolicyViolation[] | undefined;
     for (const stack of stacks) {
-        const level = configuredLevel(policy, stack);
-        const found = violationsOf(policy, stack, resources);
+        const level = await configuredLevel(policy, stack);
+        const found = await violationsOf(policy, stack, resources);
         if (!level) {
             expect(found, `${policy} is disabled in ${stack}`).to.deep.equal([]);
             continue;
@@ -209,8 +225,8 @@ export function expectFires(policy: string, resources: EvaluatedResource[], stac
     return first ?? [];
 }
 
-export function expectQuiet(policy: string, resources: EvaluatedResource[], stacks: readonly string[] = STACKS): void {
+export async function expectQuiet(policy: string, resources: EvaluatedResource[], stacks: readonly string[] = STACKS): Promise<void> {
     for (const stack of stacks) {
-        expect(violationsOf(policy, stack, resources).map((violation) => violation.message), `${policy} in ${stack}`).to.deep.equal([]);
+        expect((await violationsOf(policy, stack, resources)).map((violation) => violation.message), `${policy} in ${stack}`).to.deep.equal([]);
     }
 }

@@ -14,108 +14,108 @@ const guarded = (parts: { quota?: unknown[]; limits?: unknown[]; deny?: unknown[
 ] as ReturnType<typeof namespace>[];
 
 describe("policy k8s-namespace-quota (stack)", () => {
-    it("fires on a namespace with no quota, naming the namespace", () => {
-        const [violation] = expectFires("k8s-namespace-quota", guarded({ quota: [] }), STACKS, /Namespace fintrax-prod: has no ResourceQuota/);
+    it("fires on a namespace with no quota, naming the namespace", async () => {
+        const [violation] = await expectFires("k8s-namespace-quota", guarded({ quota: [] }), STACKS, /Namespace fintrax-prod: has no ResourceQuota/);
         expect(violation.urn).to.equal(namespace(NS).urn);
     });
 
-    it("fires when the quota leaves pods or limits uncapped", () => {
-        expectFires("k8s-namespace-quota", guarded({ quota: [quota(NS, { "requests.cpu": "1", "requests.memory": "1Gi" })] }), STACKS,
+    it("fires when the quota leaves pods or limits uncapped", async () => {
+        await expectFires("k8s-namespace-quota", guarded({ quota: [quota(NS, { "requests.cpu": "1", "requests.memory": "1Gi" })] }), STACKS,
             /no ResourceQuota limit for "limits.cpu", "limits.memory" and "pods"/);
     });
 
-    it("fires when the only quota is scoped (it caps some pods, not the namespace)", () => {
+    it("fires when the only quota is scoped (it caps some pods, not the namespace)", async () => {
         const scoped = budgetQuota("dev", NS);
         scoped.inputs.spec.scopes = ["BestEffort"];
-        expectFires("k8s-namespace-quota", guarded({ quota: [scoped] }));
+        await expectFires("k8s-namespace-quota", guarded({ quota: [scoped] }));
     });
 
-    it("fires when the quota is in another namespace", () => {
-        expectFires("k8s-namespace-quota", guarded({ quota: [budgetQuota("dev", "fintrax-dev")] }));
+    it("fires when the quota is in another namespace", async () => {
+        await expectFires("k8s-namespace-quota", guarded({ quota: [budgetQuota("dev", "fintrax-dev")] }));
     });
 
-    it("stays quiet for a full quota, for the cpu/memory spellings and for limits split over two quotas", () => {
-        expectQuiet("k8s-namespace-quota", guarded());
-        expectQuiet("k8s-namespace-quota", guarded({ quota: [quota(NS, { cpu: "1", memory: "1Gi", "limits.cpu": "2", "limits.memory": "2Gi", pods: "5" })] }));
-        expectQuiet("k8s-namespace-quota", guarded({
+    it("stays quiet for a full quota, for the cpu/memory spellings and for limits split over two quotas", async () => {
+        await expectQuiet("k8s-namespace-quota", guarded());
+        await expectQuiet("k8s-namespace-quota", guarded({ quota: [quota(NS, { cpu: "1", memory: "1Gi", "limits.cpu": "2", "limits.memory": "2Gi", pods: "5" })] }));
+        await expectQuiet("k8s-namespace-quota", guarded({
             quota: [quota(NS, { "requests.cpu": "1", "requests.memory": "1Gi" }, "compute"), quota(NS, { "limits.cpu": "2", "limits.memory": "2Gi", pods: "5" }, "limits")],
         }));
     });
 
-    it("counts a quota placed in the namespace by its provider", () => {
+    it("counts a quota placed in the namespace by its provider", async () => {
         const provider = kubernetesProvider(NS);
         const { metadata, ...rest } = budgetQuota("dev", NS).inputs;
         const inherited = resource("kubernetes:core/v1:ResourceQuota", "quota", { ...rest, metadata: { name: metadata.name } }, { provider });
-        expectQuiet("k8s-namespace-quota", [provider, ...guarded({ quota: [inherited] })]);
+        await expectQuiet("k8s-namespace-quota", [provider, ...guarded({ quota: [inherited] })]);
     });
 
-    it("does not apply to a stack without namespaces", () => {
-        expectQuiet("k8s-namespace-quota", [workload("Deployment")]);
+    it("does not apply to a stack without namespaces", async () => {
+        await expectQuiet("k8s-namespace-quota", [workload("Deployment")]);
     });
 });
 
 describe("policy k8s-namespace-limit-range (stack)", () => {
-    it("fires on a namespace without a LimitRange", () => {
-        expectFires("k8s-namespace-limit-range", guarded({ limits: [] }), STACKS, /has no LimitRange/);
+    it("fires on a namespace without a LimitRange", async () => {
+        await expectFires("k8s-namespace-limit-range", guarded({ limits: [] }), STACKS, /has no LimitRange/);
     });
 
-    it("fires on a LimitRange that gives containers no default requests", () => {
+    it("fires on a LimitRange that gives containers no default requests", async () => {
         const limits = limitRange(NS);
         delete limits.inputs.spec.limits[0].defaultRequest;
-        expectFires("k8s-namespace-limit-range", guarded({ limits: [limits] }), STACKS, /defaultRequest.cpu, defaultRequest.memory/);
+        await expectFires("k8s-namespace-limit-range", guarded({ limits: [limits] }), STACKS, /defaultRequest.cpu, defaultRequest.memory/);
     });
 
-    it("fires on a LimitRange that only caps pods", () => {
+    it("fires on a LimitRange that only caps pods", async () => {
         const limits = limitRange(NS);
         limits.inputs.spec.limits[0].type = "Pod";
-        expectFires("k8s-namespace-limit-range", guarded({ limits: [limits] }));
+        await expectFires("k8s-namespace-limit-range", guarded({ limits: [limits] }));
     });
 
-    it("stays quiet for container defaults", () => {
-        expectQuiet("k8s-namespace-limit-range", guarded());
+    it("stays quiet for container defaults", async () => {
+        await expectQuiet("k8s-namespace-limit-range", guarded());
     });
 });
 
 describe("policy k8s-namespace-default-deny (stack)", () => {
-    it("fires on a namespace without any NetworkPolicy", () => {
-        expectFires("k8s-namespace-default-deny", guarded({ deny: [] }), STACKS, /denying all ingress and egress by default/);
+    it("fires on a namespace without any NetworkPolicy", async () => {
+        await expectFires("k8s-namespace-default-deny", guarded({ deny: [] }), STACKS, /denying all ingress and egress by default/);
     });
 
-    it("fires on a deny of ingress only (policyTypes defaults to Ingress)", () => {
-        expectFires("k8s-namespace-default-deny", guarded({ deny: [networkPolicy(NS, "deny", { podSelector: {} })] }), STACKS, /all egress/);
+    it("fires on a deny of ingress only (policyTypes defaults to Ingress)", async () => {
+        await expectFires("k8s-namespace-default-deny", guarded({ deny: [networkPolicy(NS, "deny", { podSelector: {} })] }), STACKS, /all egress/);
     });
 
-    it("fires when the 'deny' has a rule (an empty rule allows everything) or selects only some pods", () => {
-        expectFires("k8s-namespace-default-deny", guarded({ deny: [networkPolicy(NS, "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}] })] }));
-        expectFires("k8s-namespace-default-deny", guarded({ deny: [networkPolicy(NS, "deny", { podSelector: { matchLabels: { app: "x" } }, policyTypes: ["Ingress", "Egress"] })] }));
+    it("fires when the 'deny' has a rule (an empty rule allows everything) or selects only some pods", async () => {
+        await expectFires("k8s-namespace-default-deny", guarded({ deny: [networkPolicy(NS, "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}] })] }));
+        await expectFires("k8s-namespace-default-deny", guarded({ deny: [networkPolicy(NS, "deny", { podSelector: { matchLabels: { app: "x" } }, policyTypes: ["Ingress", "Egress"] })] }));
     });
 
-    it("stays quiet for one deny-all policy, or a deny of each direction", () => {
-        expectQuiet("k8s-namespace-default-deny", guarded());
-        expectQuiet("k8s-namespace-default-deny", guarded({
+    it("stays quiet for one deny-all policy, or a deny of each direction", async () => {
+        await expectQuiet("k8s-namespace-default-deny", guarded());
+        await expectQuiet("k8s-namespace-default-deny", guarded({
             deny: [networkPolicy(NS, "deny-in", { podSelector: {}, policyTypes: ["Ingress"] }), networkPolicy(NS, "deny-out", { podSelector: { matchLabels: {} }, policyTypes: ["Egress"] })],
         }));
     });
 });
 
 describe("policy k8s-quota-budget", () => {
-    it("holds each environment to its own budget", () => {
+    it("holds each environment to its own budget", async () => {
         const prodQuota = budgetQuota("prod", NS);
-        expectFires("k8s-quota-budget", [prodQuota], ["dev", "staging", "shared"], /requests.cpu is 4, above the budget of (2|3)/);
-        expectQuiet("k8s-quota-budget", [prodQuota], ["prod"]);
-        expectFires("k8s-quota-budget", [budgetQuota("staging", NS)], ["dev"]);
-        expectQuiet("k8s-quota-budget", [budgetQuota("staging", NS)], ["staging", "prod"]);
+        await expectFires("k8s-quota-budget", [prodQuota], ["dev", "staging", "shared"], /requests.cpu is 4, above the budget of (2|3)/);
+        await expectQuiet("k8s-quota-budget", [prodQuota], ["prod"]);
+        await expectFires("k8s-quota-budget", [budgetQuota("staging", NS)], ["dev"]);
+        await expectQuiet("k8s-quota-budget", [budgetQuota("staging", NS)], ["staging", "prod"]);
     });
 
-    it("compares quantities, not strings: 4096Mi is 4Gi, 4097Mi is more, 2001m is more than 2", () => {
-        expectQuiet("k8s-quota-budget", [quota(NS, { "requests.memory": "4096Mi", "requests.cpu": "1500m", pods: 10 })], ["dev"]);
-        expectFires("k8s-quota-budget", [quota(NS, { "requests.memory": "4097Mi" })], ["dev"], /requests.memory is 4097Mi, above the budget of 4Gi/);
-        expectFires("k8s-quota-budget", [quota(NS, { cpu: "2001m" })], ["dev"], /requests.cpu is 2001m/);
-        expectFires("k8s-quota-budget", [quota(NS, { pods: "11" })], ["dev"], /pods is 11, above the budget of 10/);
+    it("compares quantities, not strings: 4096Mi is 4Gi, 4097Mi is more, 2001m is more than 2", async () => {
+        await expectQuiet("k8s-quota-budget", [quota(NS, { "requests.memory": "4096Mi", "requests.cpu": "1500m", pods: 10 })], ["dev"]);
+        await expectFires("k8s-quota-budget", [quota(NS, { "requests.memory": "4097Mi" })], ["dev"], /requests.memory is 4097Mi, above the budget of 4Gi/);
+        await expectFires("k8s-quota-budget", [quota(NS, { cpu: "2001m" })], ["dev"], /requests.cpu is 2001m/);
+        await expectFires("k8s-quota-budget", [quota(NS, { pods: "11" })], ["dev"], /pods is 11, above the budget of 10/);
     });
 
-    it("fires on a value that is not a quantity", () => {
-        expectFires("k8s-quota-budget", [quota(NS, { "limits.memory": "lots" })], ["dev"], /not a Kubernetes quantity/);
+    it("fires on a value that is not a quantity", async () => {
+        await expectFires("k8s-quota-budget", [quota(NS, { "limits.memory": "lots" })], ["dev"], /not a Kubernetes quantity/);
     });
 });
 
@@ -127,49 +127,49 @@ describe("policy k8s-namespace-pss-label", () => {
         return [ns];
     };
 
-    it("fires on a namespace without the enforce label, in every stack", () => {
-        expectFires("k8s-namespace-pss-label", labelled(undefined), STACKS, /has no pod-security.kubernetes.io\/enforce label/);
+    it("fires on a namespace without the enforce label, in every stack", async () => {
+        await expectFires("k8s-namespace-pss-label", labelled(undefined), STACKS, /has no pod-security.kubernetes.io\/enforce label/);
     });
 
-    it("fires on baseline where restricted is asked (staging, prod, shared) but not in dev", () => {
-        expectFires("k8s-namespace-pss-label", labelled("baseline"), ["staging", "prod", "shared"], /enforces baseline, less strict than the required restricted/);
-        expectQuiet("k8s-namespace-pss-label", labelled("baseline"), ["dev"]);
+    it("fires on baseline where restricted is asked (staging, prod, shared) but not in dev", async () => {
+        await expectFires("k8s-namespace-pss-label", labelled("baseline"), ["staging", "prod", "shared"], /enforces baseline, less strict than the required restricted/);
+        await expectQuiet("k8s-namespace-pss-label", labelled("baseline"), ["dev"]);
     });
 
-    it("fires on privileged or a misspelt level everywhere", () => {
-        expectFires("k8s-namespace-pss-label", labelled("privileged"));
-        expectFires("k8s-namespace-pss-label", labelled("Restricted"), STACKS, /not one of privileged, baseline, restricted/);
+    it("fires on privileged or a misspelt level everywhere", async () => {
+        await expectFires("k8s-namespace-pss-label", labelled("privileged"));
+        await expectFires("k8s-namespace-pss-label", labelled("Restricted"), STACKS, /not one of privileged, baseline, restricted/);
     });
 
-    it("stays quiet for restricted, which is at least as strict as any level", () => {
-        expectQuiet("k8s-namespace-pss-label", labelled("restricted"));
+    it("stays quiet for restricted, which is at least as strict as any level", async () => {
+        await expectQuiet("k8s-namespace-pss-label", labelled("restricted"));
     });
 });
 
 describe("policy k8s-no-default-namespace", () => {
-    it("fires on metadata.namespace: default", () => {
-        expectFires("k8s-no-default-namespace", [workload("Deployment", "default")], STACKS, /Deployment default\/auth: is placed in the default namespace/);
+    it("fires on metadata.namespace: default", async () => {
+        await expectFires("k8s-no-default-namespace", [workload("Deployment", "default")], STACKS, /Deployment default\/auth: is placed in the default namespace/);
     });
 
-    it("fires on a namespaced object without a namespace whose provider sets none", () => {
+    it("fires on a namespaced object without a namespace whose provider sets none", async () => {
         const configMap = k8s("v1", "ConfigMap", { metadata: { name: "settings" }, data: {} });
-        expectFires("k8s-no-default-namespace", [configMap], STACKS, /names no namespace/);
+        await expectFires("k8s-no-default-namespace", [configMap], STACKS, /names no namespace/);
         const provider = kubernetesProvider();
-        expectFires("k8s-no-default-namespace", [provider, { ...configMap, provider: provider.urn }]);
+        await expectFires("k8s-no-default-namespace", [provider, { ...configMap, provider: provider.urn }]);
     });
 
-    it("fires on a Helm release without a namespace", () => {
-        expectFires("k8s-no-default-namespace", [resource("kubernetes:helm.sh/v3:Release", "metrics", { chart: "metrics-server" })]);
+    it("fires on a Helm release without a namespace", async () => {
+        await expectFires("k8s-no-default-namespace", [resource("kubernetes:helm.sh/v3:Release", "metrics", { chart: "metrics-server" })]);
     });
 
-    it("stays quiet when the object or its provider names a namespace", () => {
+    it("stays quiet when the object or its provider names a namespace", async () => {
         const provider = kubernetesProvider(NS);
         const configMap = k8s("v1", "ConfigMap", { metadata: { name: "settings" } }, { provider });
-        expectQuiet("k8s-no-default-namespace", [provider, configMap, workload("Deployment"), resource("kubernetes:helm.sh/v3:Release", "metrics", { namespace: "kube-system" })]);
+        await expectQuiet("k8s-no-default-namespace", [provider, configMap, workload("Deployment"), resource("kubernetes:helm.sh/v3:Release", "metrics", { namespace: "kube-system" })]);
     });
 
-    it("does not apply to cluster-scoped kinds", () => {
-        expectQuiet("k8s-no-default-namespace", [
+    it("does not apply to cluster-scoped kinds", async () => {
+        await expectQuiet("k8s-no-default-namespace", [
             namespace("default"),
             k8s("rbac.authorization.k8s.io/v1", "ClusterRole", { metadata: { name: "reader" }, rules: [] }),
             k8s("storage.k8s.io/v1", "StorageClass", { metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com", parameters: { encrypted: "true" } }),
@@ -181,17 +181,17 @@ describe("policy k8s-no-default-namespace", () => {
 describe("policy k8s-service-exposure", () => {
     const service = (spec: Record<string, unknown>) => [k8s("v1", "Service", { metadata: { name: "auth", namespace: NS }, spec: { selector: { app: "auth" }, ports: [{ port: 80 }], ...spec } })];
 
-    it("fires on LoadBalancer and NodePort Services", () => {
-        expectFires("k8s-service-exposure", service({ type: "LoadBalancer" }), STACKS, /is of type LoadBalancer/);
-        expectFires("k8s-service-exposure", service({ type: "NodePort" }), STACKS, /is of type NodePort/);
+    it("fires on LoadBalancer and NodePort Services", async () => {
+        await expectFires("k8s-service-exposure", service({ type: "LoadBalancer" }), STACKS, /is of type LoadBalancer/);
+        await expectFires("k8s-service-exposure", service({ type: "NodePort" }), STACKS, /is of type NodePort/);
     });
 
-    it("fires on externalIPs", () => {
-        expectFires("k8s-service-exposure", service({ externalIPs: ["203.0.113.7"] }), STACKS, /externalIPs 203.0.113.7/);
+    it("fires on externalIPs", async () => {
+        await expectFires("k8s-service-exposure", service({ externalIPs: ["203.0.113.7"] }), STACKS, /externalIPs 203.0.113.7/);
     });
 
-    it("stays quiet for ClusterIP Services (the default type)", () => {
-        expectQuiet("k8s-service-exposure", [...service({ type: "ClusterIP" }), ...service({})]);
-        expect(violationsOf("k8s-service-exposure", "prod", service({ type: "ClusterIP" }))).to.deep.equal([]);
+    it("stays quiet for ClusterIP Services (the default type)", async () => {
+        await expectQuiet("k8s-service-exposure", [...service({ type: "ClusterIP" }), ...service({})]);
+        expect(await violationsOf("k8s-service-exposure", "prod", service({ type: "ClusterIP" }))).to.deep.equal([]);
     });
 });

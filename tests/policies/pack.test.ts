@@ -90,10 +90,10 @@ describe("policy pack: per-stack configs", () => {
         }
     });
 
-    it("make prod-* mandatory in prod only, and everything else mandatory everywhere", () => {
+    it("make prod-* mandatory in prod only, and everything else mandatory everywhere", async () => {
         for (const stack of STACKS) {
             for (const policy of allPolicies) {
-                const level = configuredLevel(policy.name, stack);
+                const level = await configuredLevel(policy.name, stack);
                 if (!policy.name.startsWith("prod-")) expect(level, `${policy.name} in ${stack}`).to.equal("mandatory");
                 else if (stack === "prod") expect(level, `${policy.name} in prod`).to.equal("mandatory");
                 else expect(level, `${policy.name} in ${stack}`).to.not.equal("mandatory");
@@ -101,14 +101,14 @@ describe("policy pack: per-stack configs", () => {
         }
     });
 
-    it("keep the rehearsal of production in staging advisory and development free of production rules", () => {
-        expect(["prod-pdb", "prod-egress-allowlist", "prod-image-registry"].map((name) => configuredLevel(name, "staging"))).to.deep.equal(["advisory", "advisory", "advisory"]);
-        expect(allPolicies.filter((policy) => policy.name.startsWith("prod-")).map((policy) => configuredLevel(policy.name, "dev"))).to.satisfy((levels: unknown[]) => levels.every((level) => level === undefined));
+    it("keep the rehearsal of production in staging advisory and development free of production rules", async () => {
+        expect(await Promise.all(["prod-pdb", "prod-egress-allowlist", "prod-image-registry"].map((name) => configuredLevel(name, "staging")))).to.deep.equal(["advisory", "advisory", "advisory"]);
+        expect(await Promise.all(allPolicies.filter((policy) => policy.name.startsWith("prod-")).map((policy) => configuredLevel(policy.name, "dev")))).to.satisfy((levels: unknown[]) => levels.every((level) => level === undefined));
     });
 
     for (const stack of STACKS) {
-        it(`let a compliant ${stack} environment through without a single violation`, () => {
-            expect(evaluate(stack, goodEnvironment(stack))).to.deep.equal([]);
+        it(`let a compliant ${stack} environment through without a single violation`, async () => {
+            expect(await evaluate(stack, goodEnvironment(stack))).to.deep.equal([]);
         });
     }
 });

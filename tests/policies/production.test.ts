@@ -13,94 +13,94 @@ const deployment = (replicas?: number) => {
 };
 
 describe("policy prod-min-replicas", () => {
-    it("fires in prod (mandatory) on a Deployment below the floor, and nowhere else", () => {
-        const [violation] = expectFires("prod-min-replicas", [deployment(2)], undefined, /Deployment fintrax-prod\/auth: runs 2 replicas/);
+    it("fires in prod (mandatory) on a Deployment below the floor, and nowhere else", async () => {
+        const [violation] = await expectFires("prod-min-replicas", [deployment(2)], undefined, /Deployment fintrax-prod\/auth: runs 2 replicas/);
         expect(violation.enforcementLevel).to.equal("mandatory");
-        expect(violationsOf("prod-min-replicas", "dev", [deployment(1)])).to.deep.equal([]);
+        expect(await violationsOf("prod-min-replicas", "dev", [deployment(1)])).to.deep.equal([]);
     });
 
-    it("fires on a Deployment without spec.replicas (Kubernetes starts it with 1)", () => {
-        expectFires("prod-min-replicas", [deployment()], undefined, /sets no spec.replicas/);
+    it("fires on a Deployment without spec.replicas (Kubernetes starts it with 1)", async () => {
+        await expectFires("prod-min-replicas", [deployment()], undefined, /sets no spec.replicas/);
     });
 
-    it("fires on an HPA whose minimum is below the floor, or unset (1)", () => {
-        expectFires("prod-min-replicas", [autoscaler(NS, 2)], undefined, /HorizontalPodAutoscaler fintrax-prod\/auth: may scale down to 2 replicas/);
+    it("fires on an HPA whose minimum is below the floor, or unset (1)", async () => {
+        await expectFires("prod-min-replicas", [autoscaler(NS, 2)], undefined, /HorizontalPodAutoscaler fintrax-prod\/auth: may scale down to 2 replicas/);
         const unset = autoscaler(NS);
         delete unset.inputs.spec.minReplicas;
-        expectFires("prod-min-replicas", [unset], undefined, /may scale down to 1 replicas/);
+        await expectFires("prod-min-replicas", [unset], undefined, /may scale down to 1 replicas/);
     });
 
-    it("stays quiet at the floor and for other kinds", () => {
-        expectQuiet("prod-min-replicas", [deployment(3), autoscaler(NS, 3), workload("StatefulSet", NS)]);
+    it("stays quiet at the floor and for other kinds", async () => {
+        await expectQuiet("prod-min-replicas", [deployment(3), autoscaler(NS, 3), workload("StatefulSet", NS)]);
     });
 });
 
 describe("policy prod-pdb (stack)", () => {
     const withBudget = (...budgets: ReturnType<typeof disruptionBudget>[]) => [namespace(NS), deployment(3), ...budgets];
 
-    it("fires on a Deployment no PDB covers, on the Deployment", () => {
-        const [violation] = expectFires("prod-pdb", withBudget(), undefined, /Deployment fintrax-prod\/auth: no PodDisruptionBudget selects its pods/);
+    it("fires on a Deployment no PDB covers, on the Deployment", async () => {
+        const [violation] = await expectFires("prod-pdb", withBudget(), undefined, /Deployment fintrax-prod\/auth: no PodDisruptionBudget selects its pods/);
         expect(violation.urn).to.equal(deployment(3).urn);
     });
 
-    it("fires on a PDB that allows no disruption: minAvailable 100%, maxUnavailable 0, minAvailable = replicas", () => {
+    it("fires on a PDB that allows no disruption: minAvailable 100%, maxUnavailable 0, minAvailable = replicas", async () => {
         for (const budget of [{ minAvailable: "100%" }, { maxUnavailable: 0 }, { minAvailable: 3 }, { maxUnavailable: "0%" }]) {
-            expectFires("prod-pdb", withBudget(disruptionBudget(NS, budget)), undefined, /allows no voluntary disruption at 3 replicas/);
+            await expectFires("prod-pdb", withBudget(disruptionBudget(NS, budget)), undefined, /allows no voluntary disruption at 3 replicas/);
         }
     });
 
-    it("counts the HPA's minimum as the replicas: minAvailable 3 blocks at an HPA minimum of 3", () => {
+    it("counts the HPA's minimum as the replicas: minAvailable 3 blocks at an HPA minimum of 3", async () => {
         const resources = [namespace(NS), deployment(5), autoscaler(NS, 3), disruptionBudget(NS, { minAvailable: 3 })];
-        expectFires("prod-pdb", resources, undefined, /at 3 replicas/);
+        await expectFires("prod-pdb", resources, undefined, /at 3 replicas/);
     });
 
-    it("fires on a PDB in another namespace or selecting other pods", () => {
-        expectFires("prod-pdb", withBudget(disruptionBudget("fintrax-staging")));
+    it("fires on a PDB in another namespace or selecting other pods", async () => {
+        await expectFires("prod-pdb", withBudget(disruptionBudget("fintrax-staging")));
         const other = disruptionBudget(NS);
         other.inputs.spec.selector = { matchLabels: { "app.kubernetes.io/name": "frontend" } };
-        expectFires("prod-pdb", withBudget(other));
+        await expectFires("prod-pdb", withBudget(other));
     });
 
-    it("fires when two PDBs select the same pods (the eviction API then refuses)", () => {
-        expectFires("prod-pdb", withBudget(disruptionBudget(NS), disruptionBudget(NS, { minAvailable: 1 }, "auth-2")), undefined, /2 PodDisruptionBudgets select its pods/);
+    it("fires when two PDBs select the same pods (the eviction API then refuses)", async () => {
+        await expectFires("prod-pdb", withBudget(disruptionBudget(NS), disruptionBudget(NS, { minAvailable: 1 }, "auth-2")), undefined, /2 PodDisruptionBudgets select its pods/);
     });
 
-    it("stays quiet for maxUnavailable 1, a percentage, minAvailable below replicas and matchExpressions", () => {
+    it("stays quiet for maxUnavailable 1, a percentage, minAvailable below replicas and matchExpressions", async () => {
         for (const budget of [{ maxUnavailable: 1 }, { maxUnavailable: "25%" }, { minAvailable: 2 }, { minAvailable: "50%" }]) {
-            expectQuiet("prod-pdb", withBudget(disruptionBudget(NS, budget)));
+            await expectQuiet("prod-pdb", withBudget(disruptionBudget(NS, budget)));
         }
         const byExpression = disruptionBudget(NS);
         byExpression.inputs.spec.selector = { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["auth", "frontend"] }] };
-        expectQuiet("prod-pdb", withBudget(byExpression));
-        expectQuiet("prod-pdb", [namespace(NS), deployment(5), autoscaler(NS, 3), disruptionBudget(NS, { minAvailable: 2 })]);
+        await expectQuiet("prod-pdb", withBudget(byExpression));
+        await expectQuiet("prod-pdb", [namespace(NS), deployment(5), autoscaler(NS, 3), disruptionBudget(NS, { minAvailable: 2 })]);
     });
 });
 
 describe("policy prod-egress-allowlist", () => {
     const egress = (...rules: unknown[]) => [networkPolicy(NS, "egress", { podSelector: {}, policyTypes: ["Egress"], egress: rules })];
 
-    it("fires on a rule with no ports to 0.0.0.0/0", () => {
-        expectFires("prod-egress-allowlist", egress({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }), undefined,
+    it("fires on a rule with no ports to 0.0.0.0/0", async () => {
+        await expectFires("prod-egress-allowlist", egress({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }), undefined,
             /NetworkPolicy fintrax-prod\/egress: egress rule 1 allows every port to IP blocks 0.0.0.0\/0/);
     });
 
-    it("fires on a rule with neither to nor ports (it allows everything)", () => {
-        expectFires("prod-egress-allowlist", egress({}), undefined, /allows every port to any destination/);
+    it("fires on a rule with neither to nor ports (it allows everything)", async () => {
+        await expectFires("prod-egress-allowlist", egress({}), undefined, /allows every port to any destination/);
     });
 
-    it("fires on ports outside the allowlist, port ranges and named ports beyond the cluster", () => {
-        expectFires("prod-egress-allowlist", egress({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }, { port: 22 }] }), undefined, /allows port 22 to/);
-        expectFires("prod-egress-allowlist", egress({ to: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ port: 443, endPort: 8443 }] }), undefined, /443-8443/);
-        expectFires("prod-egress-allowlist", egress({ ports: [{ port: "https" }] }));
+    it("fires on ports outside the allowlist, port ranges and named ports beyond the cluster", async () => {
+        await expectFires("prod-egress-allowlist", egress({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }, { port: 22 }] }), undefined, /allows port 22 to/);
+        await expectFires("prod-egress-allowlist", egress({ to: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ port: 443, endPort: 8443 }] }), undefined, /443-8443/);
+        await expectFires("prod-egress-allowlist", egress({ ports: [{ port: "https" }] }));
     });
 
-    it("stays quiet for DNS, 443 and 5432, and any port to in-cluster peers", () => {
-        expectQuiet("prod-egress-allowlist", [allowlistedEgress(NS)]);
-        expectQuiet("prod-egress-allowlist", egress({ ports: [{ port: 53, protocol: "UDP" }] }, { to: [{ namespaceSelector: {} }] }));
+    it("stays quiet for DNS, 443 and 5432, and any port to in-cluster peers", async () => {
+        await expectQuiet("prod-egress-allowlist", [allowlistedEgress(NS)]);
+        await expectQuiet("prod-egress-allowlist", egress({ ports: [{ port: 53, protocol: "UDP" }] }, { to: [{ namespaceSelector: {} }] }));
     });
 
-    it("takes the allowed ports from the config", () => {
-        expectFires("prod-egress-allowlist", egress({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 8443 }] }), undefined, /ports 443, 5432/);
+    it("takes the allowed ports from the config", async () => {
+        await expectFires("prod-egress-allowlist", egress({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 8443 }] }), undefined, /ports 443, 5432/);
     });
 });
 
@@ -110,14 +110,14 @@ describe("policy prod-image-registry", () => {
         else spec.initContainers = [container("init", { image: value })];
     })];
 
-    it("fires on images outside ghcr.io/fintrax/, init containers included", () => {
-        expectFires("prod-image-registry", image("nginx:1.27"), undefined, /image "nginx:1.27" is not from an approved registry/);
-        expectFires("prod-image-registry", image("ghcr.io/fintraxevil/auth:1.0"));
-        expectFires("prod-image-registry", image("quay.io/fintrax/migrate:2", "initContainers"), undefined, /init container "init"/);
+    it("fires on images outside ghcr.io/fintrax/, init containers included", async () => {
+        await expectFires("prod-image-registry", image("nginx:1.27"), undefined, /image "nginx:1.27" is not from an approved registry/);
+        await expectFires("prod-image-registry", image("ghcr.io/fintraxevil/auth:1.0"));
+        await expectFires("prod-image-registry", image("quay.io/fintrax/migrate:2", "initContainers"), undefined, /init container "init"/);
     });
 
-    it("stays quiet for ghcr.io/fintrax images", () => {
-        expectQuiet("prod-image-registry", image("ghcr.io/fintrax/auth:1.4.2"));
+    it("stays quiet for ghcr.io/fintrax images", async () => {
+        await expectQuiet("prod-image-registry", image("ghcr.io/fintrax/auth:1.4.2"));
     });
 });
 
@@ -131,23 +131,23 @@ describe("policy prod-database-protection", () => {
         [{ finalSnapshotIdentifier: undefined }, /names no finalSnapshotIdentifier/],
     ];
     for (const [change, pattern] of cases) {
-        it(`fires on ${JSON.stringify(change)}`, () => {
-            expectFires("prod-database-protection", [database(change)], undefined, pattern);
+        it(`fires on ${JSON.stringify(change)}`, async () => {
+            await expectFires("prod-database-protection", [database(change)], undefined, pattern);
         });
     }
 
-    it("stays quiet for a protected production database", () => {
-        expectQuiet("prod-database-protection", [database()]);
+    it("stays quiet for a protected production database", async () => {
+        await expectQuiet("prod-database-protection", [database()]);
     });
 });
 
 describe("policy prod-resource-protect", () => {
-    it("fires on a database or a namespace created without protect", () => {
-        expectFires("prod-resource-protect", [database({}, { protect: false })], undefined, /orders-db": is not protected/);
-        expectFires("prod-resource-protect", [namespace(NS, "restricted", { protect: false })], undefined, /Namespace fintrax-prod: is not protected/);
+    it("fires on a database or a namespace created without protect", async () => {
+        await expectFires("prod-resource-protect", [database({}, { protect: false })], undefined, /orders-db": is not protected/);
+        await expectFires("prod-resource-protect", [namespace(NS, "restricted", { protect: false })], undefined, /Namespace fintrax-prod: is not protected/);
     });
 
-    it("stays quiet for protected stateful resources and for stateless ones", () => {
-        expectQuiet("prod-resource-protect", [database(), namespace(NS), k8s("v1", "ConfigMap", { metadata: { name: "settings", namespace: NS } })]);
+    it("stays quiet for protected stateful resources and for stateless ones", async () => {
+        await expectQuiet("prod-resource-protect", [database(), namespace(NS), k8s("v1", "ConfigMap", { metadata: { name: "settings", namespace: NS } })]);
     });
 });
