@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { stringify } from "yaml";
-import type { PlanReport } from "./plan";
+import type { PlanOptions, PlanReport } from "./plan";
 
 const USAGE = `usage: npm run plan -- [--stack NAME]... [--config FILE] [--json] [--out DIR] [--quiet]
   --stack NAME   plan only this stack (repeatable); "shared" is the cluster stack
@@ -26,7 +26,8 @@ function writeObjects(report: PlanReport, dir: string): void {
     }
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `defaults` are plan options the command line does not set (the tests' policy pack and root). */
+export async function main(argv: string[], defaults: PlanOptions = {}): Promise<number> {
     // The SDK records a stack trace for every resource; mapping each through source maps (which the
     // TypeScript loader turns on) would cost more than planning. The plan's own errors name files and keys.
     process.setSourceMapsEnabled(false);
@@ -63,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     let report: PlanReport;
     try {
-        report = await plan({ stacks: args.stack, configFile: args.config });
+        report = await plan({ ...defaults, stacks: args.stack, configFile: args.config });
     } catch (error) {
         if (error instanceof ConfigError || error instanceof StackFileError || error instanceof UsageError || error instanceof PolicyPackError) {
             process.stderr.write(`${error.message}\n`);

@@ -1,14 +1,20 @@
 import { main } from "../../plan/cli";
+import type { PlanOptions } from "../../plan/plan";
 
 /** Runs the plan CLI in this process (the SDK stays loaded), capturing what it prints. */
 export async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return cliWith({}, ...argv);
+}
+
+/** The same, with plan options no command-line flag sets (another root or policy pack). */
+export async function cliWith(defaults: PlanOptions, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const out: string[] = [];
     const err: string[] = [];
     const [write, writeErr] = [process.stdout.write, process.stderr.write];
     process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
     process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true; }) as typeof process.stderr.write;
     try {
-        const code = await main(argv);
+        const code = await main(argv, defaults);
         return { code, stdout: out.join(""), stderr: err.join("") };
     } finally {
         process.stdout.write = write;
