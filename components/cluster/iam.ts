@@ -14,7 +14,15 @@ export function serviceTrustPolicy(service: string): string {
     });
 }
 
-export const AWS_MANAGED_POLICY = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+/**
+ * An AWS managed policy's ARN from its path and name: most sit at the root (`AmazonEKSClusterPolicy`),
+ * some under a path (`service-role/AmazonEBSCSIDriverPolicy`). tests/reference checks every ARN the
+ * programs name against reference/aws-managed-policies.json.
+ */
+export const AWS_MANAGED_POLICY = (pathAndName: string) => `arn:aws:iam::aws:policy/${pathAndName}`;
+
+/** The resource-name part of a managed policy: its name without the path. */
+export const policyName = (pathAndName: string) => pathAndName.split("/").pop()!;
 
 export interface IrsaRoleArgs {
     /** The cluster's IAM OIDC provider and its issuer without `https://` (`oidc.eks.<region>.amazonaws.com/id/…`). */
@@ -22,7 +30,7 @@ export interface IrsaRoleArgs {
     oidcIssuer: pulumi.Input<string>;
     namespace: string;
     serviceAccount: string;
-    /** AWS managed policies to attach, by name (`AmazonEBSCSIDriverPolicy`). */
+    /** AWS managed policies to attach, by path and name (`AmazonEKS_CNI_Policy`, `service-role/AmazonEBSCSIDriverPolicy`). */
     managedPolicies?: string[];
     /** An inline policy document of our own (JSON text). */
     inlinePolicy?: pulumi.Input<string>;
@@ -63,7 +71,7 @@ export class IrsaRole extends pulumi.ComponentResource {
         }, { parent: this });
 
         (args.managedPolicies ?? []).forEach((policy) => {
-            new aws.iam.RolePolicyAttachment(`${name}-${policy}`, {
+            new aws.iam.RolePolicyAttachment(`${name}-${policyName(policy)}`, {
                 role: this.role.name,
                 policyArn: AWS_MANAGED_POLICY(policy),
             }, { parent: this });

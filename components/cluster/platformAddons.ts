@@ -83,7 +83,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
             ...oidc,
             namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
             serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
-            managedPolicies: ["AmazonEBSCSIDriverPolicy"],
+            managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
         }, parent);
         const ebsCsi = managedAddon(`${name}-ebs-csi`, {
             clusterName: args.clusterNameOutput,

@@ -170,7 +170,7 @@ describe("cluster stack (shared, committed config)", () => {
     describe("IRSA roles", () => {
         const expected: Record<string, [string, string]> = {
             "cluster-vpc-cni-role": ["kube-system:aws-node", "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
-            "addons-ebs-csi-role": ["kube-system:ebs-csi-controller-sa", "arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicy"],
+            "addons-ebs-csi-role": ["kube-system:ebs-csi-controller-sa", "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
             "addons-cluster-autoscaler-role": ["kube-system:cluster-autoscaler", ""],
         };
 

@@ -45,3 +45,22 @@ export const TYPES = {
     namespace: "kubernetes:core/v1:Namespace",
     networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 } as const;
+
+let committed: Promise<StackRun> | undefined;
+
+/** The plan of the committed cluster stack file, computed once per test run and shared by every test file. */
+export function committedClusterPlan(): Promise<StackRun> {
+    committed ??= planCluster();
+    return committed;
+}
+
+/** The Helm releases (v3 Release or v4 Chart) a run plans: chart, version and values as the provider gets them. */
+export const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
+export function helmReleases(run: StackRun): Array<{ name: string; chart: string; version: string; values: Record<string, unknown> }> {
+    return run.resources.filter((r) => HELM_TYPES.includes(r.type)).map((r) => ({
+        name: r.name,
+        chart: String(r.inputs.chart),
+        version: String(r.inputs.version),
+        values: r.inputs.values ?? {},
+    }));
+}
