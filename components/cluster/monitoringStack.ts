@@ -6,6 +6,7 @@ import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { platformLabels, namespaceNameSelector } from "../labels";
 import { allowDns, allowSameNamespace, METADATA_CIDR } from "../networkPolicies";
 import { chartRelease, resources } from "./helm";
+import { ALERTMANAGER_CONFIG_NAME, PlatformAlerting } from "./monitoring/alerting";
 import { requestsOf } from "./versions";
 
 export const MONITORING_NAMESPACE = "monitoring";
@@ -53,6 +54,8 @@ export interface MonitoringStackArgs {
     nodeSelector: Record<string, string>;
     tolerations: Array<{ key: string; operator: string; value: string; effect: string }>;
     storageClassName: pulumi.Input<string>;
+    /** Where critical alerts go: a webhook URL, as a Pulumi secret; undefined leaves them in Alertmanager's UI. */
+    alertWebhookUrl?: pulumi.Output<string>;
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -251,7 +254,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
                         probeNamespaceSelector: {},
                     },
                 },
-                alertmanager: { alertmanagerSpec: { ...scheduling, replicas: 1, resources: c.alertmanager } },
+                alertmanager: {
+                    alertmanagerSpec: {
+                        ...scheduling, replicas: 1, resources: c.alertmanager,
+                        // The whole routing comes from our AlertmanagerConfig (monitoring/alerting.ts), not the chart's.
+                        alertmanagerConfiguration: { name: ALERTMANAGER_CONFIG_NAME },
+                    },
+                },
                 "kube-state-metrics": { ...scheduling, resources: c.kubeStateMetrics },
                 grafana: {
                     ...scheduling,
@@ -284,6 +293,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 },
             },
         }, { ...parent, dependsOn: [namespace, adminSecret, ...args.dependsOn] });
+
+        new PlatformAlerting(`${name}-alerting`, {
+            namespace: this.namespaceName,
+            webhookUrl: args.alertWebhookUrl,
+            ruleLabels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value },
+            dependsOn: [this.prometheusStack],
+        }, parent);
 
         const loki = chartRelease(`${name}-loki`, {
             chart: "loki",

@@ -10,6 +10,11 @@ export function clusterConfig(overrides: Record<string, unknown> = {}): Record<s
     return withOverrides(loadStackConfig(spec), overrides).config;
 }
 
+/** Whether the committed stack file holds a key encrypted (`secure:`). */
+export function isCommittedSecret(key: string): boolean {
+    return loadStackConfig(spec).secretKeys.includes(key);
+}
+
 /** Runs the cluster program on `cluster/Pulumi.shared.yaml` with `overrides` layered on. */
 export async function planCluster(overrides: Record<string, unknown> = {}): Promise<StackRun> {
     return runStackFile(spec, withOverrides(loadStackConfig(spec), overrides));
@@ -63,4 +68,10 @@ export function helmReleases(run: StackRun): Array<{ name: string; chart: string
         version: String(r.inputs.version),
         values: r.inputs.values ?? {},
     }));
+}
+
+/** Runs the cluster program with `secrets` (key → value) set as `pulumi up` hands decrypted secret config to it. */
+export async function planClusterWithSecrets(secrets: Record<string, string>): Promise<StackRun> {
+    const stackConfig = withOverrides(loadStackConfig(spec), secrets);
+    return runStackFile(spec, { ...stackConfig, secretKeys: [...stackConfig.secretKeys, ...Object.keys(secrets)] });
 }
