@@ -54,6 +54,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
     const groups = [settings.nodeGroups.general, settings.nodeGroups.monitoring];
     const nodes = new NodeGroups("nodes", {
         clusterName: settings.clusterName,
+        kubernetesVersion: settings.kubernetesVersion,
         cluster: cluster.cluster,
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
@@ -68,8 +69,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
         clusterName: settings.clusterName,
         clusterNameOutput: cluster.clusterName,
         region: settings.region,
-        oidcProviderArn: cluster.oidcProvider.arn,
-        oidcIssuer: cluster.oidcIssuer,
+        accountId: aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId,
         dependsOn: [nodes],
     }, onCluster);
 

@@ -47,6 +47,8 @@ const nodeGroup = z.strictObject({
     desiredSize: integer(0, 100),
     maxSize: integer(1, 100),
     diskSizeGb: integer(20, 16384),
+    /** Only the first zone's private subnet: for groups whose pods keep zonal EBS volumes (monitoring). */
+    singleZone: boolean.optional(),
     taints: z.array(taint).max(50, "must have at most 50 taints (the EKS limit)").optional(),
     labels: z.record(labelKey, labelValue).optional(),
 }).superRefine((group, ctx) => {
@@ -75,7 +77,7 @@ export const DEFAULT_NODE_GROUPS = {
     },
     monitoring: {
         instanceTypes: ["t3.medium"], capacityType: "SPOT",
-        minSize: 1, desiredSize: 1, maxSize: 2, diskSizeGb: 30,
+        minSize: 1, desiredSize: 1, maxSize: 2, diskSizeGb: 30, singleZone: true,
         labels: { [MONITORING_NODE_LABEL.key]: MONITORING_NODE_LABEL.value },
         taints: [{ key: MONITORING_NODE_LABEL.key, value: MONITORING_NODE_LABEL.value, effect: "NoSchedule" }],
     },
@@ -207,6 +209,7 @@ export interface NodeGroupSettings {
     desiredSize: number;
     maxSize: number;
     diskSizeGb: number;
+    singleZone: boolean;
     taints: Array<{ key: string; value: string; effect: TaintEffect }>;
     labels: Record<string, string>;
 }
@@ -253,6 +256,7 @@ export function loadClusterSettings(
     const group = (name: "general" | "monitoring"): NodeGroupSettings => ({
         name,
         ...raw.nodeGroups[name],
+        singleZone: raw.nodeGroups[name].singleZone ?? false,
         taints: raw.nodeGroups[name].taints ?? [],
         labels: raw.nodeGroups[name].labels ?? {},
     });

@@ -43,6 +43,12 @@ export const NODE_DAEMON_SETS: NodeDaemonSet[] = [
         name: "aws-node", namespace: "kube-system", source: "vpc-cni add-on default (the network policy agent requests nothing)",
         containers: [{ name: "aws-node", cpu: "25m", memory: "0" }, { name: "aws-eks-nodeagent", cpu: "0", memory: "0" }],
     },
+    {
+        // Not in the reference data (no EKS add-on configuration is public): counted as a pod per node whose
+        // requests are unknown, taken as none until measured on a real node.
+        name: "eks-pod-identity-agent", namespace: "kube-system", source: "eks-pod-identity-agent add-on default (requests not verified)",
+        containers: [{ name: "eks-pod-identity-agent", cpu: "0", memory: "0" }],
+    },
     { name: "kube-proxy", namespace: "kube-system", source: "kube-proxy add-on default", containers: [{ name: "kube-proxy", cpu: "100m", memory: "0" }] },
     {
         name: "ebs-csi-node", namespace: "kube-system", source: "aws-ebs-csi-driver add-on defaults",

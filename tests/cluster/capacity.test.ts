@@ -44,8 +44,8 @@ describe("cluster capacity: what a node can hold", () => {
 
 describe("cluster capacity: what the platform itself takes", () => {
     it("sums the per-node daemon sets' requests into the daemonSetRequests export", () => {
-        expect(NODE_DAEMON_SETS.map((d) => d.name)).to.have.members(["aws-node", "kube-proxy", "ebs-csi-node", "prometheus-node-exporter", "alloy"]);
-        expect(daemonSetRequests()).to.deep.equal({ cpu: "235m", memory: "330Mi", pods: 5 });
+        expect(NODE_DAEMON_SETS.map((d) => d.name)).to.have.members(["aws-node", "eks-pod-identity-agent", "kube-proxy", "ebs-csi-node", "prometheus-node-exporter", "alloy"]);
+        expect(daemonSetRequests()).to.deep.equal({ cpu: "235m", memory: "330Mi", pods: 6 });
     });
 
     const total = (kind: "requests" | "limits", resource: "cpu" | "memory") => Object.values(MONITORING_PODS)
