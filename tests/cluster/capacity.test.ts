@@ -3,7 +3,8 @@ import { parseQuantity } from "../../policies/lib/quantity";
 import {
     allocatable, INSTANCE_TYPES, kubeReservedCpuMillis, maxPodsWithPrefixDelegation, smallestAllocatable,
 } from "../../components/cluster/instanceTypes";
-import { MONITORING_CONTAINERS, MONITORING_PODS, MONITORING_QUOTA } from "../../components/cluster/monitoringStack";
+import { MONITORING_QUOTA } from "../../components/cluster/monitoringStack";
+import { MONITORING_CONTAINERS, MONITORING_PODS } from "../../components/cluster/monitoring/values";
 import { nodeGroupCapacity } from "../../components/cluster/nodeGroups";
 import { daemonSetRequests, NODE_DAEMON_SETS } from "../../components/cluster/versions";
 import { loadClusterSettings } from "../../config/cluster";
