@@ -11,7 +11,7 @@ import { NodeGroups } from "../components/cluster/nodeGroups";
 import { ClusterAddons } from "../components/cluster/platformAddons";
 import { PriorityClasses } from "../components/cluster/priorityClasses";
 import { AUTOSCALER_KUBERNETES_MINOR, daemonSetRequests } from "../components/cluster/versions";
-import { loadClusterSettings, MONITORING_NODE_LABEL } from "../config/cluster";
+import { ALERT_WEBHOOK_KEY, CLUSTER_NAMESPACE, loadClusterSettings, MONITORING_NODE_LABEL } from "../config/cluster";
 import { stackFileName } from "../config/load";
 
 /** Each export as the program may hand it over: a plain value or an output that resolves to it. */
@@ -28,6 +28,12 @@ export = async (): Promise<Exported<ClusterExports>> => {
         pulumi.log.warn(`Kubernetes ${settings.kubernetesVersion} runs with Cluster Autoscaler ${AUTOSCALER_KUBERNETES_MINOR}: ` +
             "their minor versions should match (bump the cluster-autoscaler chart in components/cluster/versions.ts).");
     }
+
+    if (!settings.alertWebhookConfigured) {
+        pulumi.log.warn(`${CLUSTER_NAMESPACE}:${ALERT_WEBHOOK_KEY} is not set: critical alerts (production's among them) reach no one.`);
+    }
+    // Validated above; read again through the Config API so that it stays a secret from here on.
+    const alertWebhookUrl = new pulumi.Config(CLUSTER_NAMESPACE).getSecret(ALERT_WEBHOOK_KEY);
 
     const awsProvider = new aws.Provider("aws", { region: settings.region as aws.Region, defaultTags: { tags: settings.tags } });
     const onAws = { providers: { aws: awsProvider } };
@@ -48,6 +54,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
     const groups = [settings.nodeGroups.general, settings.nodeGroups.monitoring];
     const nodes = new NodeGroups("nodes", {
         clusterName: settings.clusterName,
+        kubernetesVersion: settings.kubernetesVersion,
         cluster: cluster.cluster,
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
@@ -62,8 +69,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
         clusterName: settings.clusterName,
         clusterNameOutput: cluster.clusterName,
         region: settings.region,
-        oidcProviderArn: cluster.oidcProvider.arn,
-        oidcIssuer: cluster.oidcIssuer,
+        accountId: aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId,
         dependsOn: [nodes],
     }, onCluster);
 
@@ -73,6 +79,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
         nodeSelector: { [MONITORING_NODE_LABEL.key]: MONITORING_NODE_LABEL.value },
         tolerations: monitoringGroup.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })),
         storageClassName: addons.storageClass.metadata.name,
+        alertWebhookUrl,
         dependsOn: addons.ready,
     }, onCluster);
 

@@ -1,7 +1,8 @@
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
 import { INSTANCE_TYPE_NAMES, InstanceType } from "../components/cluster/instanceTypes";
 import { boolean, cidrRange, dnsLabel, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
-import { parseConfig, readNamespace } from "./load";
+import { ConfigError, parseConfig, readNamespace } from "./load";
 
 export const CLUSTER_NAMESPACE = "fintrax-cluster";
 
@@ -46,6 +47,8 @@ const nodeGroup = z.strictObject({
     desiredSize: integer(0, 100),
     maxSize: integer(1, 100),
     diskSizeGb: integer(20, 16384),
+    /** Only the first zone's private subnet: for groups whose pods keep zonal EBS volumes (monitoring). */
+    singleZone: boolean.optional(),
     taints: z.array(taint).max(50, "must have at most 50 taints (the EKS limit)").optional(),
     labels: z.record(labelKey, labelValue).optional(),
 }).superRefine((group, ctx) => {
@@ -74,7 +77,7 @@ export const DEFAULT_NODE_GROUPS = {
     },
     monitoring: {
         instanceTypes: ["t3.medium"], capacityType: "SPOT",
-        minSize: 1, desiredSize: 1, maxSize: 2, diskSizeGb: 30,
+        minSize: 1, desiredSize: 1, maxSize: 2, diskSizeGb: 30, singleZone: true,
         labels: { [MONITORING_NODE_LABEL.key]: MONITORING_NODE_LABEL.value },
         taints: [{ key: MONITORING_NODE_LABEL.key, value: MONITORING_NODE_LABEL.value, effect: "NoSchedule" }],
     },
@@ -83,6 +86,32 @@ export const DEFAULT_NODE_GROUPS = {
 /** A documentation range (RFC 5737): replace it in the stack file with the office or VPN ranges. */
 export const PLACEHOLDER_API_CIDR = "203.0.113.0/24";
 export const DEFAULT_REGION = "us-east-1";
+
+/**
+ * What a `secure:` value reads as in the offline plan, which cannot decrypt it (plan/stackConfig.ts): the
+ * value is known to be a secret, and nothing else about it.
+ */
+export const OFFLINE_SECRET_PLACEHOLDER = "[secret]";
+export const ALERT_WEBHOOK_KEY = "alertWebhookUrl";
+
+const HTTPS_URL = /^https:\/\/[^\s/@]+(\/\S*)?$/;
+
+/**
+ * The webhook URL is checked here rather than by the schema, whose messages quote the value: a message
+ * about a secret must not contain it.
+ */
+function webhookProblem(file: string, value: unknown, isSecret: boolean): string | undefined {
+    const key = `${CLUSTER_NAMESPACE}:${ALERT_WEBHOOK_KEY}`;
+    if (value === undefined) return undefined;
+    if (!isSecret) return `${file}: ${key}: must be a secret (pulumi config set --secret ${key} https://…): the URL is a credential`;
+    if (typeof value !== "string" || (value !== OFFLINE_SECRET_PLACEHOLDER && !HTTPS_URL.test(value))) {
+        return `${file}: ${key}: must be an https:// URL (the webhook Alertmanager posts critical alerts to; the value is not shown, it is a secret)`;
+    }
+    return undefined;
+}
+
+/** Whether the stack file holds a key encrypted: the SDK knows (it warns on `get` of one) but does not type it. */
+const isConfigSecret = (key: string): boolean => (runtimeConfig as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(key);
 
 const availabilityZone = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be an availability zone name such as us-east-1a");
 
@@ -125,8 +154,10 @@ function clusterSchema(region: string) {
                 });
             }
         }).default(DEFAULT_NODE_GROUPS),
-        acmeEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/, "must be an email address (Let's Encrypt sends expiry notices there)")
+        acmeEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/, "must be an email address (the ACME account contact)")
             .default("platform@fintrax.io"),
+        /** Secret: set with `pulumi config set --secret fintrax-cluster:alertWebhookUrl https://…`. */
+        [ALERT_WEBHOOK_KEY]: z.unknown().optional(),
         protect: boolean.default(true),
         team: tagValue.default("platform"),
         costCenter: tagValue.default("fintrax-shared"),
@@ -178,6 +209,7 @@ export interface NodeGroupSettings {
     desiredSize: number;
     maxSize: number;
     diskSizeGb: number;
+    singleZone: boolean;
     taints: Array<{ key: string; value: string; effect: TaintEffect }>;
     labels: Record<string, string>;
 }
@@ -196,6 +228,8 @@ export interface ClusterSettings {
     admins: string[];
     nodeGroups: { general: NodeGroupSettings; monitoring: NodeGroupSettings };
     acmeEmail: string;
+    /** Whether a webhook receiver is configured; its URL is read only as a Pulumi secret (cluster/index.ts). */
+    alertWebhookConfigured: boolean;
     protect: boolean;
     tags: { environment: "shared"; team: string; "cost-center": string };
 }
@@ -206,15 +240,23 @@ const regionSchema = z.strictObject({
 
 /**
  * Reads and validates the `fintrax-cluster:` namespace (and `aws:region`, which the zones must belong to);
- * throws one ConfigError naming the stack file and the key path before anything is registered.
+ * throws one ConfigError naming the stack file and the key path before anything is registered. `isSecret`
+ * says which keys the stack file holds encrypted (the program's own config by default).
  */
-export function loadClusterSettings(file: string, all?: Record<string, string>): ClusterSettings {
+export function loadClusterSettings(
+    file: string,
+    all?: Record<string, string>,
+    isSecret: (key: string) => boolean = isConfigSecret,
+): ClusterSettings {
     const awsRegion = readNamespace("aws", all).region;
     const { region } = parseConfig(regionSchema, "aws", awsRegion === undefined ? {} : { region: awsRegion }, file);
     const raw = parseConfig(clusterSchema(region), CLUSTER_NAMESPACE, readNamespace(CLUSTER_NAMESPACE, all), file);
+    const webhook = webhookProblem(file, raw[ALERT_WEBHOOK_KEY], isSecret(`${CLUSTER_NAMESPACE}:${ALERT_WEBHOOK_KEY}`));
+    if (webhook) throw new ConfigError([webhook]);
     const group = (name: "general" | "monitoring"): NodeGroupSettings => ({
         name,
         ...raw.nodeGroups[name],
+        singleZone: raw.nodeGroups[name].singleZone ?? false,
         taints: raw.nodeGroups[name].taints ?? [],
         labels: raw.nodeGroups[name].labels ?? {},
     });
@@ -231,6 +273,7 @@ export function loadClusterSettings(file: string, all?: Record<string, string>):
         admins: raw.admins,
         nodeGroups: { general: group("general"), monitoring: group("monitoring") },
         acmeEmail: raw.acmeEmail,
+        alertWebhookConfigured: raw[ALERT_WEBHOOK_KEY] !== undefined,
         protect: raw.protect,
         tags: { environment: "shared", team: raw.team, "cost-center": raw.costCenter },
     };

@@ -112,7 +112,8 @@ export class EksCluster extends pulumi.ComponentResource {
             corednsAddonOptions: { enabled: false },
             kubeProxyAddonOptions: { enabled: false },
             nodeAssociatePublicIpAddress: false,
-            // Stay in standard support: EKS upgrades the cluster instead of billing extended support.
+            // Stay in standard support: EKS upgrades the cluster instead of billing extended support. Bump
+            // kubernetesVersion before that happens (docs/cluster.md, "Kubernetes versions").
             upgradePolicy: { supportType: "STANDARD" },
             deletionProtection: args.protect,
         }, { ...parent, protect: args.protect, dependsOn: [clusterPolicy, logGroup] });

@@ -6,26 +6,49 @@ import * as aws from "@pulumi/aws";
  * the offline plan, the tests and the policy pack read the exact text IAM will get.
  */
 
-/** A trust policy letting one AWS service (`eks.amazonaws.com`, `ec2.amazonaws.com`…) assume the role. */
-export function serviceTrustPolicy(service: string): string {
+/**
+ * A trust policy letting one AWS service (`eks.amazonaws.com`, `ec2.amazonaws.com`…) assume the role;
+ * with `sourceAccount`, only on behalf of this account (`aws:SourceAccount`, against the confused deputy).
+ */
+export function serviceTrustPolicy(service: string, sourceAccount?: string): string {
+    const condition = sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {};
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...condition }],
     });
 }
 
-export const AWS_MANAGED_POLICY = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+/**
+ * An AWS managed policy's ARN from its path and name: most sit at the root (`AmazonEKSClusterPolicy`),
+ * some under a path (`service-role/AmazonEBSCSIDriverPolicy`). tests/reference checks every ARN the
+ * programs name against reference/aws-managed-policies.json.
+ */
+export const AWS_MANAGED_POLICY = (pathAndName: string) => `arn:aws:iam::aws:policy/${pathAndName}`;
 
-export interface IrsaRoleArgs {
+/** The resource-name part of a managed policy: its name without the path. */
+export const policyName = (pathAndName: string) => pathAndName.split("/").pop()!;
+
+export interface RolePolicies {
+    /** AWS managed policies to attach, by path and name (`AmazonEKS_CNI_Policy`, `service-role/AmazonEBSCSIDriverPolicy`). */
+    managedPolicies?: string[];
+    /** An inline policy document of our own (JSON text). */
+    inlinePolicy?: pulumi.Input<string>;
+}
+
+/** A workload role's permissions: its managed policy attachments and its inline policy. */
+export function attachPolicies(name: string, role: aws.iam.Role, policies: RolePolicies, parent: pulumi.Resource): void {
+    for (const policy of policies.managedPolicies ?? []) {
+        new aws.iam.RolePolicyAttachment(`${name}-${policyName(policy)}`, { role: role.name, policyArn: AWS_MANAGED_POLICY(policy) }, { parent });
+    }
+    if (policies.inlinePolicy) new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policies.inlinePolicy }, { parent });
+}
+
+export interface IrsaRoleArgs extends RolePolicies {
     /** The cluster's IAM OIDC provider and its issuer without `https://` (`oidc.eks.<region>.amazonaws.com/id/…`). */
     oidcProviderArn: pulumi.Input<string>;
     oidcIssuer: pulumi.Input<string>;
     namespace: string;
     serviceAccount: string;
-    /** AWS managed policies to attach, by name (`AmazonEBSCSIDriverPolicy`). */
-    managedPolicies?: string[];
-    /** An inline policy document of our own (JSON text). */
-    inlinePolicy?: pulumi.Input<string>;
 }
 
 /**
@@ -62,15 +85,7 @@ export class IrsaRole extends pulumi.ComponentResource {
             })),
         }, { parent: this });
 
-        (args.managedPolicies ?? []).forEach((policy) => {
-            new aws.iam.RolePolicyAttachment(`${name}-${policy}`, {
-                role: this.role.name,
-                policyArn: AWS_MANAGED_POLICY(policy),
-            }, { parent: this });
-        });
-        if (args.inlinePolicy) {
-            new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy: args.inlinePolicy }, { parent: this });
-        }
+        attachPolicies(name, this.role, args, this);
         this.arn = this.role.arn;
         this.registerOutputs({ arn: this.arn });
     }

@@ -1,11 +1,10 @@
 import { formatCpu, formatMemory } from "../../policies/lib/quantity";
 
 /**
- * The EC2 facts the capacity check needs, for the instance types this cluster may use. Sources:
- * vCPUs and memory (MiB) from `aws ec2 describe-instance-types` (the "Instance type specifications" tables
- * of the EC2 User Guide); maximum network interfaces and IPv4 addresses per interface from the EC2 User
- * Guide's "Maximum IP addresses per network interface" table, the same numbers the amazon-eks-ami
- * repository's `eni-max-pods.txt` is computed from (ENIs × (IPs − 1) + 2: t3.medium → 17).
+ * The EC2 facts the capacity check needs, for the instance types this cluster may use. Every row is
+ * checked by tests/reference against reference/eks-max-pods.json (vCPUs and memory from Cluster
+ * Autoscaler's static EC2 list, ENIs and IPv4 per ENI from the VPC CNI's limits table, and max pods
+ * without prefix delegation from its `eni-max-pods.txt`: ENIs × (IPs − 1) + 2, t3.medium → 17).
  * A type missing here is refused by the config check rather than guessed: add a row to use it.
  */
 export interface InstanceFacts {

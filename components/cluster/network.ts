@@ -36,6 +36,15 @@ export class Network extends pulumi.ComponentResource {
         }, { ...parent, protect: args.protect });
         this.vpcId = this.vpc.id;
 
+        // The default security group lets every member talk to every other; adopted with no rules, it admits
+        // nothing, so a resource left in it by mistake is isolated rather than open (CIS EC2.2).
+        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, {
+            vpcId: this.vpc.id,
+            ingress: [],
+            egress: [],
+            tags: { Name: `${args.clusterName}-default-do-not-use` },
+        }, parent);
+
         const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, {
             vpcId: this.vpc.id,
             tags: { Name: `${args.clusterName}-igw` },
@@ -98,9 +107,10 @@ export class Network extends pulumi.ComponentResource {
             name: `/aws/vpc/${args.clusterName}/flow-logs`,
             retentionInDays: args.flowLogRetentionDays ?? 90,
         }, parent);
+        const account = aws.getCallerIdentityOutput({}, parent).accountId;
         const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
             description: `Lets VPC flow logs of ${args.clusterName} write to CloudWatch Logs`,
-            assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"),
+            assumeRolePolicy: account.apply((id) => serviceTrustPolicy("vpc-flow-logs.amazonaws.com", id)),
         }, parent);
         new aws.iam.RolePolicy(`${name}-flow-logs`, {
             role: flowLogRole.id,

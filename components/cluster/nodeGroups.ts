@@ -5,6 +5,7 @@ import type { NodeGroupCapacity } from "../clusterExports";
 import type { NodeGroupSettings } from "../../config/cluster";
 import { AWS_MANAGED_POLICY, serviceTrustPolicy } from "./iam";
 import { smallestAllocatable } from "./instanceTypes";
+import { nodeUserData } from "./nodeConfig";
 
 /** The minimal managed policies of a node: join the cluster and pull images. The CNI's are on its own IRSA role. */
 export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
@@ -13,6 +14,8 @@ const EKS_TAINT_EFFECT = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_
 
 export interface NodeGroupsArgs {
     clusterName: string;
+    /** The control plane's Kubernetes minor: the groups follow it (a launch template stops pulumi-eks from defaulting it). */
+    kubernetesVersion: string;
     cluster: eks.Cluster;
     vpcId: pulumi.Input<string>;
     privateSubnetIds: pulumi.Input<string>[];
@@ -23,17 +26,6 @@ export interface NodeGroupsArgs {
     tags: Record<string, string>;
     /** Nodes register only once these exist (the VPC CNI and kube-proxy add-ons). */
     dependsOn: pulumi.Input<pulumi.Resource>[];
-}
-
-/** Cluster Autoscaler's auto-discovery tags, plus the scale-from-zero hints for labels and taints. */
-export function autoscalerTags(clusterName: string, group: NodeGroupSettings): Record<string, string> {
-    const tags: Record<string, string> = {
-        "k8s.io/cluster-autoscaler/enabled": "true",
-        [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned",
-    };
-    for (const [key, value] of Object.entries(group.labels)) tags[`k8s.io/cluster-autoscaler/node-template/label/${key}`] = value;
-    for (const taint of group.taints) tags[`k8s.io/cluster-autoscaler/node-template/taint/${taint.key}`] = `${taint.value}:${taint.effect}`;
-    return tags;
 }
 
 /** Per-node capacity of one group, as the offline plan's capacity check reads it. */
@@ -107,6 +99,7 @@ export class NodeGroups extends pulumi.ComponentResource {
                     },
                 }],
                 vpcSecurityGroupIds: [args.clusterSecurityGroupId, this.nodeSecurityGroup.id],
+                userData: nodeUserData(group.instanceTypes),
                 tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
                     resourceType,
                     tags: { ...args.tags, Name: `${args.clusterName}-${group.name}` },
@@ -119,8 +112,10 @@ export class NodeGroups extends pulumi.ComponentResource {
                 // A prefix, so that a change that replaces the group can create the new one first.
                 nodeGroupNamePrefix: `${group.name}-`,
                 nodeRole: this.nodeRole,
-                subnetIds: args.privateSubnetIds,
+                // A group of stateful pods stays in the first zone: its EBS volumes cannot follow a node elsewhere.
+                subnetIds: group.singleZone ? args.privateSubnetIds.slice(0, 1) : args.privateSubnetIds,
                 amiType: "AL2023_x86_64_STANDARD",
+                version: args.kubernetesVersion,
                 instanceTypes: group.instanceTypes,
                 capacityType: group.capacityType,
                 scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
@@ -128,8 +123,10 @@ export class NodeGroups extends pulumi.ComponentResource {
                 ignoreScalingChanges: true,
                 launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
                 labels: group.labels,
+                // No Cluster Autoscaler tags here: EKS copies none of a node group's tags to its Auto Scaling
+                // group, and puts the discovery tags on the ASG itself; labels and taints are read through
+                // eks:DescribeNodegroup.
                 taints: group.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECT[t.effect] })),
-                tags: autoscalerTags(args.clusterName, group),
             }, { ...parent, dependsOn: [...attachments, ...args.dependsOn] });
         }
 

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { managedAddon } from "./eksCluster";
 import { chartRelease, resources } from "./helm";
-import { IrsaRole } from "./iam";
+import { PodIdentityRole } from "./podIdentity";
 
 export const STORAGE_CLASS_NAME = "gp3";
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
@@ -13,8 +14,8 @@ export interface ClusterAddonsArgs {
     /** The cluster's name as an output: the add-ons wait for the cluster through it. */
     clusterNameOutput: pulumi.Input<string>;
     region: string;
-    oidcProviderArn: pulumi.Input<string>;
-    oidcIssuer: pulumi.Input<string>;
+    /** The account the cluster runs in, for the Pod Identity roles' trust. */
+    accountId: pulumi.Input<string>;
     /** The add-ons run on nodes: CoreDNS and the EBS CSI controller only become healthy once nodes exist. */
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -62,10 +63,13 @@ export function autoscalerPolicy(clusterName: string, region: string): string {
 }
 
 /**
- * The cluster-wide system add-ons that run once nodes exist: CoreDNS and the EBS CSI driver as EKS managed
- * add-ons (the driver with its IRSA role and its node plugin tolerating every taint, so volumes mount on
- * the monitoring nodes too), the default StorageClass (encrypted gp3), metrics-server for the HPAs, and
- * Cluster Autoscaler with an IRSA role limited to this cluster's node groups. All in kube-system.
+ * The cluster-wide system add-ons that run once nodes exist: CoreDNS, the EKS Pod Identity agent and the
+ * EBS CSI driver as EKS managed add-ons (the driver with its Pod Identity role and its node plugin
+ * tolerating every taint, so volumes mount on the monitoring nodes too), the default StorageClass
+ * (encrypted gp3), metrics-server for the HPAs, and Cluster Autoscaler with a Pod Identity role limited to
+ * this cluster's node groups. All in kube-system. Pod Identity rather than IRSA for both: the roles trust
+ * the EKS service for this account instead of the cluster's OIDC issuer, and the association, not an
+ * annotation in the chart's values, says which service account gets the role.
  */
 export class ClusterAddons extends pulumi.ComponentResource {
     readonly storageClass: k8s.storage.v1.StorageClass;
@@ -75,22 +79,25 @@ export class ClusterAddons extends pulumi.ComponentResource {
         super("fintrax:cluster:ClusterAddons", name, {}, opts);
         const parent = { parent: this };
         const afterNodes = { ...parent, dependsOn: args.dependsOn };
-        const oidc = { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer };
-
         const coredns = managedAddon(`${name}-coredns`, { clusterName: args.clusterNameOutput, addonName: "coredns" }, afterNodes);
+        // A daemon set on every node that hands the pods their roles' credentials: before any pod needs one.
+        const podIdentityAgent = managedAddon(`${name}-pod-identity-agent`, {
+            clusterName: args.clusterNameOutput, addonName: "eks-pod-identity-agent",
+        }, afterNodes);
+        const afterAgent = { ...parent, dependsOn: [...args.dependsOn, podIdentityAgent] };
 
-        const ebsCsiRole = new IrsaRole(`${name}-ebs-csi`, {
-            ...oidc,
+        const ebsCsiRole = new PodIdentityRole(`${name}-ebs-csi`, {
+            accountId: args.accountId,
             namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
             serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
-            managedPolicies: ["AmazonEBSCSIDriverPolicy"],
+            managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
         }, parent);
         const ebsCsi = managedAddon(`${name}-ebs-csi`, {
             clusterName: args.clusterNameOutput,
             addonName: "aws-ebs-csi-driver",
-            serviceAccountRoleArn: ebsCsiRole.arn,
+            podIdentityAssociations: [{ roleArn: ebsCsiRole.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name }],
             configurationValues: JSON.stringify({ node: { tolerateAllTaints: true } }),
-        }, afterNodes);
+        }, afterAgent);
 
         this.storageClass = new k8s.storage.v1.StorageClass(`${name}-gp3`, {
             metadata: {
@@ -115,11 +122,17 @@ export class ClusterAddons extends pulumi.ComponentResource {
             },
         }, afterNodes);
 
-        const autoscalerRole = new IrsaRole(`${name}-cluster-autoscaler`, {
-            ...oidc,
+        const autoscalerRole = new PodIdentityRole(`${name}-cluster-autoscaler`, {
+            accountId: args.accountId,
             namespace: AUTOSCALER_SERVICE_ACCOUNT.namespace,
             serviceAccount: AUTOSCALER_SERVICE_ACCOUNT.name,
             inlinePolicy: autoscalerPolicy(args.clusterName, args.region),
+        }, parent);
+        const autoscalerIdentity = new aws.eks.PodIdentityAssociation(`${name}-cluster-autoscaler`, {
+            clusterName: args.clusterNameOutput,
+            namespace: AUTOSCALER_SERVICE_ACCOUNT.namespace,
+            serviceAccount: AUTOSCALER_SERVICE_ACCOUNT.name,
+            roleArn: autoscalerRole.arn,
         }, parent);
         const autoscaler = chartRelease(`${name}-cluster-autoscaler`, {
             chart: "clusterAutoscaler",
@@ -129,20 +142,14 @@ export class ClusterAddons extends pulumi.ComponentResource {
                 cloudProvider: "aws",
                 awsRegion: args.region,
                 autoDiscovery: { clusterName: args.clusterName },
-                rbac: {
-                    serviceAccount: {
-                        create: true,
-                        name: AUTOSCALER_SERVICE_ACCOUNT.name,
-                        annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn },
-                    },
-                },
+                rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT.name } },
                 extraArgs: { "balance-similar-node-groups": true, expander: "least-waste" },
                 priorityClassName: "system-cluster-critical",
                 resources: resources("50m", "128Mi", "200m", "256Mi"),
             },
-        }, afterNodes);
+        }, { ...afterAgent, dependsOn: [...afterAgent.dependsOn, autoscalerIdentity] });
 
-        this.ready = [coredns, ebsCsi, this.storageClass, metricsServer, autoscaler];
+        this.ready = [coredns, podIdentityAgent, ebsCsi, this.storageClass, metricsServer, autoscaler];
         this.registerOutputs({ storageClassName: this.storageClass.metadata.name });
     }
 }

@@ -1,16 +1,18 @@
 import { formatCpu, formatMemory, parseQuantity } from "../../policies/lib/quantity";
 
 /**
- * Every Helm chart the cluster stack installs, pinned. Versions were checked against the charts' release
- * announcements (chart repositories and their maintainers' release pull requests) when this table was
- * written; bump them here, one at a time, and read the chart's upgrade notes first.
+ * Every Helm chart the cluster stack installs, pinned. tests/reference checks each version against the
+ * released versions in reference/helm-charts.json and every values key the stack sets against that
+ * version's reference/helm-values-<chart>-<version>.json; bump a chart here, one at a time, after adding
+ * its facts (reference/README.md, "Refreshing") and reading its upgrade notes.
  */
 export const CHARTS = {
-    metricsServer: { chart: "metrics-server", version: "3.14.0", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+    metricsServer: { chart: "metrics-server", version: "3.13.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
     /** 9.59.0 ships Cluster Autoscaler 1.35: its minor must match the cluster's Kubernetes minor. */
     clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", repo: "https://kubernetes.github.io/autoscaler" },
     ingressNginx: { chart: "ingress-nginx", version: "4.15.1", repo: "https://kubernetes.github.io/ingress-nginx" },
-    certManager: { chart: "cert-manager", version: "v1.21.2", repo: "https://charts.jetstack.io" },
+    /** v1.21.1: the newest release the reference data confirms (v1.21.2 could not be found, 2026-12-01). */
+    certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
     kubePrometheusStack: { chart: "kube-prometheus-stack", version: "83.7.0", repo: "https://prometheus-community.github.io/helm-charts" },
     loki: { chart: "loki", version: "6.53.0", repo: "https://grafana.github.io/helm-charts" },
     alloy: { chart: "alloy", version: "1.8.1", repo: "https://grafana.github.io/helm-charts" },
@@ -40,6 +42,12 @@ export const NODE_DAEMON_SETS: NodeDaemonSet[] = [
     {
         name: "aws-node", namespace: "kube-system", source: "vpc-cni add-on default (the network policy agent requests nothing)",
         containers: [{ name: "aws-node", cpu: "25m", memory: "0" }, { name: "aws-eks-nodeagent", cpu: "0", memory: "0" }],
+    },
+    {
+        // Not in the reference data (no EKS add-on configuration is public): counted as a pod per node whose
+        // requests are unknown, taken as none until measured on a real node.
+        name: "eks-pod-identity-agent", namespace: "kube-system", source: "eks-pod-identity-agent add-on default (requests not verified)",
+        containers: [{ name: "eks-pod-identity-agent", cpu: "0", memory: "0" }],
     },
     { name: "kube-proxy", namespace: "kube-system", source: "kube-proxy add-on default", containers: [{ name: "kube-proxy", cpu: "100m", memory: "0" }] },
     {

@@ -3,7 +3,8 @@ import { parseQuantity } from "../../policies/lib/quantity";
 import {
     allocatable, INSTANCE_TYPES, kubeReservedCpuMillis, maxPodsWithPrefixDelegation, smallestAllocatable,
 } from "../../components/cluster/instanceTypes";
-import { MONITORING_CONTAINERS, MONITORING_PODS, MONITORING_QUOTA } from "../../components/cluster/monitoringStack";
+import { MONITORING_QUOTA } from "../../components/cluster/monitoringStack";
+import { MONITORING_CONTAINERS, MONITORING_PODS } from "../../components/cluster/monitoring/values";
 import { nodeGroupCapacity } from "../../components/cluster/nodeGroups";
 import { daemonSetRequests, NODE_DAEMON_SETS } from "../../components/cluster/versions";
 import { loadClusterSettings } from "../../config/cluster";
@@ -44,8 +45,8 @@ describe("cluster capacity: what a node can hold", () => {
 
 describe("cluster capacity: what the platform itself takes", () => {
     it("sums the per-node daemon sets' requests into the daemonSetRequests export", () => {
-        expect(NODE_DAEMON_SETS.map((d) => d.name)).to.have.members(["aws-node", "kube-proxy", "ebs-csi-node", "prometheus-node-exporter", "alloy"]);
-        expect(daemonSetRequests()).to.deep.equal({ cpu: "235m", memory: "330Mi", pods: 5 });
+        expect(NODE_DAEMON_SETS.map((d) => d.name)).to.have.members(["aws-node", "eks-pod-identity-agent", "kube-proxy", "ebs-csi-node", "prometheus-node-exporter", "alloy"]);
+        expect(daemonSetRequests()).to.deep.equal({ cpu: "235m", memory: "330Mi", pods: 6 });
     });
 
     const total = (kind: "requests" | "limits", resource: "cpu" | "memory") => Object.values(MONITORING_PODS)

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { loadClusterSettings } from "../../config/cluster";
 import { ConfigError } from "../../config/load";
-import { clusterConfig, planCluster, STACK_FILE } from "./support";
+import { clusterConfig, isCommittedSecret, planCluster, STACK_FILE } from "./support";
 
 const nodeGroups = () => JSON.parse(clusterConfig()["fintrax-cluster:nodeGroups"]);
-const load = (overrides: Record<string, unknown>) => loadClusterSettings(STACK_FILE, clusterConfig(overrides));
+const load = (overrides: Record<string, unknown>) => loadClusterSettings(STACK_FILE, clusterConfig(overrides), isCommittedSecret);
 
 function rejection(overrides: Record<string, unknown>): ConfigError {
     try {
@@ -40,8 +40,8 @@ describe("cluster config: the committed stack file", () => {
             labels: { "workload-type": "monitoring" },
             taints: [{ key: "workload-type", value: "monitoring", effect: "NoSchedule" }],
         });
-        // Only the admins (an example principal to replace) are not a default.
-        expect({ ...settings, admins: [] }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
+        // Only the admins (an example principal to replace) and the alert webhook (a secret placeholder) are not defaults.
+        expect({ ...settings, admins: [], alertWebhookConfigured: false }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
     });
 });
 

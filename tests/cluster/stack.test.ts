@@ -147,12 +147,12 @@ describe("cluster stack (shared, committed config)", () => {
             expect(cluster.inputs.privateSubnetIds).to.deep.equal(run.outputs.privateSubnetIds);
         });
 
-        it("leaves every add-on to us: VPC CNI with network policies and prefix delegation, kube-proxy, CoreDNS, EBS CSI", () => {
+        it("leaves every add-on to us: VPC CNI with network policies and prefix delegation, kube-proxy, CoreDNS, Pod Identity agent, EBS CSI", () => {
             expect(cluster.inputs).to.deep.include({ useDefaultVpcCni: true, bootstrapSelfManagedAddons: false, createOidcProvider: false });
             expect(cluster.inputs.corednsAddonOptions.enabled).to.equal(false);
             expect(cluster.inputs.kubeProxyAddonOptions.enabled).to.equal(false);
             const addons = Object.fromEntries<any>(ofType(run, TYPES.addon).map((a) => [a.inputs.addonName, a.inputs]));
-            expect(Object.keys(addons)).to.have.members(["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"]);
+            expect(Object.keys(addons)).to.have.members(["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver"]);
             const cni = json(addons["vpc-cni"].configurationValues);
             expect(cni.enableNetworkPolicy).to.equal("true");
             expect(cni.env.ENABLE_PREFIX_DELEGATION).to.equal("true");
@@ -167,11 +167,9 @@ describe("cluster stack (shared, committed config)", () => {
         });
     });
 
-    describe("IRSA roles", () => {
+    describe("IRSA roles (the VPC CNI's; the other add-ons use Pod Identity, tests/cluster/podIdentity.test.ts)", () => {
         const expected: Record<string, [string, string]> = {
             "cluster-vpc-cni-role": ["kube-system:aws-node", "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
-            "addons-ebs-csi-role": ["kube-system:ebs-csi-controller-sa", "arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicy"],
-            "addons-cluster-autoscaler-role": ["kube-system:cluster-autoscaler", ""],
         };
 
         it("trust exactly one service account each, with :sub and :aud conditions on the cluster's OIDC provider", () => {
@@ -192,10 +190,6 @@ describe("cluster stack (shared, committed config)", () => {
             const arnOf = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
             const addons = Object.fromEntries<any>(ofType(run, TYPES.addon).map((a) => [a.inputs.addonName, a.inputs]));
             expect(addons["vpc-cni"].serviceAccountRoleArn).to.equal(arnOf("cluster-vpc-cni-role"));
-            expect(addons["aws-ebs-csi-driver"].serviceAccountRoleArn).to.equal(arnOf("addons-ebs-csi-role"));
-            const autoscaler = release(run, "cluster-autoscaler").inputs.values;
-            expect(autoscaler.rbac.serviceAccount).to.deep.include({ create: true, name: "cluster-autoscaler" });
-            expect(autoscaler.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).to.equal(arnOf("addons-cluster-autoscaler-role"));
             const attachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => [a.inputs.role, a.inputs.policyArn]);
             for (const [name, [, policy]] of Object.entries(expected)) {
                 if (policy) expect(attachments).to.deep.include([name, policy]);
@@ -239,22 +233,20 @@ describe("cluster stack (shared, committed config)", () => {
                 taints: [{ key: "workload-type", value: "monitoring", effect: "NO_SCHEDULE" }],
             });
             const cluster = ofType(run, TYPES.cluster)[0];
+            // Monitoring keeps zonal volumes: its group stays in the first zone (tests/cluster/nodeGroups.test.ts).
+            expect(groups["nodes-general"].subnetIds).to.deep.equal(run.outputs.privateSubnetIds);
+            expect(groups["nodes-monitoring"].subnetIds).to.deep.equal((run.outputs.privateSubnetIds as string[]).slice(0, 1));
             for (const [name, group] of Object.entries(groups)) {
-                expect(group.subnetIds, name).to.deep.equal(run.outputs.privateSubnetIds);
                 expect(group.cluster).to.equal(cluster.urn);
                 expect(group.launchTemplate.id).to.equal(one(run, TYPES.launchTemplate, name).id);
                 expect(group.amiType).to.equal("AL2023_x86_64_STANDARD");
             }
         });
 
-        it("carry Cluster Autoscaler's discovery tags, and the monitoring group its scale-from-zero hints", () => {
+        it("carry no Cluster Autoscaler tags: EKS copies none to the Auto Scaling group and tags the group itself", () => {
             for (const group of ofType(run, TYPES.nodeGroup)) {
-                expect(tagsOf(group)).to.include({ "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${CLUSTER}`]: "owned" });
+                expect(Object.keys(tagsOf(group)).filter((key) => key.startsWith("k8s.io/cluster-autoscaler/")), group.name).to.deep.equal([]);
             }
-            expect(tagsOf(one(run, TYPES.nodeGroup, "nodes-monitoring"))).to.include({
-                "k8s.io/cluster-autoscaler/node-template/label/workload-type": "monitoring",
-                "k8s.io/cluster-autoscaler/node-template/taint/workload-type": "monitoring:NoSchedule",
-            });
         });
 
         it("share a node role with only the minimal managed policies", () => {
@@ -442,7 +434,7 @@ describe("cluster stack (shared, committed config)", () => {
             expect(o).to.deep.include({
                 clusterName: CLUSTER, vpcCidr: "10.0.0.0/16", ingressNamespace: "ingress-nginx", monitoringNamespace: "monitoring", region: "us-east-1",
                 monitoringQuota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 15 },
-                daemonSetRequests: { cpu: "235m", memory: "330Mi", pods: 5 },
+                daemonSetRequests: { cpu: "235m", memory: "330Mi", pods: 6 },
             });
             expect(ofType(run, "aws:ec2/securityGroup:SecurityGroup")[0].id).to.equal(o.nodeSecurityGroupId);
         });

@@ -10,6 +10,11 @@ export function clusterConfig(overrides: Record<string, unknown> = {}): Record<s
     return withOverrides(loadStackConfig(spec), overrides).config;
 }
 
+/** Whether the committed stack file holds a key encrypted (`secure:`). */
+export function isCommittedSecret(key: string): boolean {
+    return loadStackConfig(spec).secretKeys.includes(key);
+}
+
 /** Runs the cluster program on `cluster/Pulumi.shared.yaml` with `overrides` layered on. */
 export async function planCluster(overrides: Record<string, unknown> = {}): Promise<StackRun> {
     return runStackFile(spec, withOverrides(loadStackConfig(spec), overrides));
@@ -45,3 +50,28 @@ export const TYPES = {
     namespace: "kubernetes:core/v1:Namespace",
     networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 } as const;
+
+let committed: Promise<StackRun> | undefined;
+
+/** The plan of the committed cluster stack file, computed once per test run and shared by every test file. */
+export function committedClusterPlan(): Promise<StackRun> {
+    committed ??= planCluster();
+    return committed;
+}
+
+/** The Helm releases (v3 Release or v4 Chart) a run plans: chart, version and values as the provider gets them. */
+export const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
+export function helmReleases(run: StackRun): Array<{ name: string; chart: string; version: string; values: Record<string, unknown> }> {
+    return run.resources.filter((r) => HELM_TYPES.includes(r.type)).map((r) => ({
+        name: r.name,
+        chart: String(r.inputs.chart),
+        version: String(r.inputs.version),
+        values: r.inputs.values ?? {},
+    }));
+}
+
+/** Runs the cluster program with `secrets` (key → value) set as `pulumi up` hands decrypted secret config to it. */
+export async function planClusterWithSecrets(secrets: Record<string, string>): Promise<StackRun> {
+    const stackConfig = withOverrides(loadStackConfig(spec), secrets);
+    return runStackFile(spec, { ...stackConfig, secretKeys: [...stackConfig.secretKeys, ...Object.keys(secrets)] });
+}

@@ -23,7 +23,7 @@ export const CLUSTER_FIXTURE: ClusterExports = {
     prometheusSelectorLabel: { key: "release", value: "kube-prometheus-stack" },
     grafanaDashboardLabel: { key: "grafana_dashboard", value: "1" },
     monitoringQuota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 15 },
-    daemonSetRequests: { cpu: "235m", memory: "330Mi", pods: 5 },
+    daemonSetRequests: { cpu: "235m", memory: "330Mi", pods: 6 },
     nodeGroups: [
         { name: "general", instanceType: "t3.medium", minSize: 2, desiredSize: 3, maxSize: 10, capacityType: "ON_DEMAND", allocatableCpu: "1930m", allocatableMemory: "2531Mi", maxPods: 110, taints: [] },
         {
