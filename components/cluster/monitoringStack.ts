@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import type { Quota } from "../../config/tiers";
 import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { platformLabels, namespaceNameSelector } from "../labels";
-import { allowDns, allowSameNamespace, METADATA_CIDR } from "../networkPolicies";
+import { allowDns, allowKubernetesApi, allowSameNamespace, KubernetesApiAddresses, METADATA_CIDR } from "../networkPolicies";
 import { chartRelease, resources } from "./helm";
 import { requestsOf } from "./versions";
 
@@ -49,6 +49,7 @@ export const MONITORING_PODS: Record<string, Array<keyof typeof MONITORING_CONTA
 
 export interface MonitoringStackArgs {
     vpcCidr: string;
+    kubernetesApi: KubernetesApiAddresses;
     /** Node selector and tolerations that put a pod on the monitoring node group. */
     nodeSelector: Record<string, string>;
     tolerations: Array<{ key: string; operator: string; value: string; effect: string }>;
@@ -59,20 +60,21 @@ export interface MonitoringStackArgs {
 const selectPods = (labels: Record<string, string>) => ({ matchLabels: labels });
 
 /** The monitoring namespace's allows on top of its default deny. */
-export function monitoringNetworkPolicies(vpcCidr: string): NamedNetworkPolicy[] {
+export function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
         allowDns,
         allowSameNamespace,
+        // The operator, kube-state-metrics, Grafana's sidecars and the chart's hook jobs.
+        allowKubernetesApi(api),
         {
-            // The API server (for the operator, Grafana's sidecars, Alloy's discovery) and the kubelets and
-            // node exporters Prometheus scrapes all live on VPC addresses.
+            // The kubelets and node exporters Prometheus scrapes live on VPC addresses.
             name: "allow-egress-cluster-hosts",
             spec: {
                 podSelector: {},
                 policyTypes: ["Egress"],
                 egress: [{
                     to: [{ ipBlock: { cidr: vpcCidr } }],
-                    ports: [443, 10250, 9100].map((port) => ({ protocol: "TCP", port })),
+                    ports: [10250, 9100].map((port) => ({ protocol: "TCP", port })),
                 }],
             },
         },
@@ -193,7 +195,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             podSecurity: "restricted",
             quota: MONITORING_QUOTA,
             containerDefaults: CONTAINER_DEFAULTS,
-            allow: monitoringNetworkPolicies(args.vpcCidr),
+            allow: monitoringNetworkPolicies(args.vpcCidr, args.kubernetesApi),
         }, parent);
         this.namespaceName = namespace.namespaceName;
 

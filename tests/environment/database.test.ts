@@ -10,6 +10,8 @@ const TIERS = {
     prod: { instanceClass: "db.t3.medium", storage: 100, multiAz: true, backups: 14, production: true, protect: true },
 } as const;
 
+const TIER_OF = { dev: "development", staging: "staging", prod: "production" } as const;
+
 const DATABASE_KEYS = ["DATABASE_HOST", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_PORT", "DATABASE_URL", "DATABASE_USER"];
 
 function only(run: StackRun, type: string): PlannedResource {
@@ -50,10 +52,10 @@ for (const [stack, tier] of Object.entries(TIERS)) {
             });
         });
 
-        it("is encrypted, never public, in the cluster's DB subnet group, with TLS forced by its parameter group", () => {
+        it("is encrypted, never public, in its tier's DB subnet group, with TLS forced by its parameter group", () => {
             expect(instance.inputs.storageEncrypted).to.equal(true);
             expect(instance.inputs.publiclyAccessible).to.equal(false);
-            expect(instance.inputs.dbSubnetGroupName).to.equal(CLUSTER_FIXTURE.databaseSubnetGroupName);
+            expect(instance.inputs.dbSubnetGroupName).to.equal(CLUSTER_FIXTURE.network.databaseSubnets[TIER_OF[stack as keyof typeof TIER_OF]].subnetGroupName);
             const parameters = only(run, "aws:rds/parameterGroup:ParameterGroup");
             expect(parameters.inputs.family).to.equal("postgres16");
             expect(parameters.inputs.parameters).to.deep.equal([{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }]);
