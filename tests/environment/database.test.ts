@@ -12,7 +12,7 @@ const TIERS = {
 
 const TIER_OF = { dev: "development", staging: "staging", prod: "production" } as const;
 
-const DATABASE_KEYS = ["DATABASE_HOST", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_PORT", "DATABASE_URL", "DATABASE_USER"];
+const DATABASE_KEYS = ["DATABASE_HOST", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_PORT", "DATABASE_URL", "DATABASE_USER", "PGSSLMODE", "PGSSLROOTCERT"];
 
 function only(run: StackRun, type: string): PlannedResource {
     const found = run.resources.filter((r) => r.type === type);
@@ -122,8 +122,11 @@ for (const [stack, tier] of Object.entries(TIERS)) {
                 DATABASE_NAME: "fintrax",
                 DATABASE_USER: instance.inputs.username,
                 DATABASE_PASSWORD: generated,
+                PGSSLMODE: "verify-full",
+                PGSSLROOTCERT: "/etc/fintrax/rds/ca-bundle.pem",
             });
-            expect(data.DATABASE_URL).to.equal(`postgresql://fintrax:${generated}@${run.outputs.databaseHost}:5432/fintrax?sslmode=require`);
+            expect(data.DATABASE_URL).to.equal(
+                `postgresql://fintrax:${generated}@${run.outputs.databaseHost}:5432/fintrax?sslmode=verify-full&sslrootcert=/etc/fintrax/rds/ca-bundle.pem`);
         });
 
         it("hands the Secret to every service's container through envFrom", () => {
