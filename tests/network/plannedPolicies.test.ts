@@ -137,6 +137,30 @@ describe("planned NetworkPolicies, evaluated", () => {
         });
     });
 
+    describe("environment pairs", () => {
+        it("no environment's pod reaches another environment's pods, on their service port or any other", () => {
+            for (const [stack, pods] of podsOfEnvironment) {
+                for (const [other, targets] of podsOfEnvironment) {
+                    if (other === stack) continue;
+                    for (const from of pods) {
+                        for (const to of targets) {
+                            for (const port of [...(to.ports ?? []).map((p) => p.containerPort), 5432, 443]) {
+                                expect(evaluator.allows({ from, to, port }), `${stack} → ${other}:${port}`).to.equal(false);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+
+        it("an environment's pods still reach each other on their service ports", () => {
+            for (const [stack, pods] of podsOfEnvironment) {
+                const [from, to] = pods;
+                expect(evaluator.allows({ from, to, port: to.ports![0].containerPort }), stack).to.equal(true);
+            }
+        });
+    });
+
     describe("development's open egress", () => {
         for (const stack of ["dev", "pr-7"]) {
             it(`${stack} reaches no VPC address but its tier's databases on 5432: no node, pod, load balancer, or other tier`, () => {
