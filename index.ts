@@ -28,6 +28,8 @@ export = async () => {
         defaultTags: { tags: { environment, team: "fintrax", "cost-center": `fintrax-${environment}` } },
     });
     const kubernetes = { providers: [cluster.provider, awsProvider] };
+    const clusterNetwork = cluster.output("network");
+    const tierDatabases = clusterNetwork.apply((network) => network.databaseSubnets[tier]);
 
     const namespaces = environmentNamespaces({
         own: { name: settings.namespace, quota: settings.quota },
@@ -39,6 +41,8 @@ export = async () => {
             ingressNamespace: cluster.output("ingressNamespace"),
             monitoringNamespace: cluster.output("monitoringNamespace"),
             vpcCidr: cluster.output("vpcCidr"),
+            serviceCidr: clusterNetwork.serviceCidr,
+            databaseCidrs: tierDatabases.cidrs,
             egress: preset.egress,
         },
         protect: tier !== "development",
@@ -61,7 +65,8 @@ export = async () => {
         environment,
         namespace: namespace.namespaceName,
         databases: settings.databases,
-        subnetGroupName: cluster.output("databaseSubnetGroupName"),
+        region: cluster.output("region"),
+        subnetGroupName: tierDatabases.subnetGroupName,
         vpcId: cluster.output("vpcId"),
         clientSecurityGroupId: cluster.output("nodeSecurityGroupId"),
         production: tier === "production",
@@ -77,6 +82,7 @@ export = async () => {
         namespace: namespace.namespaceName,
         environment,
         envFromSecrets: databases.secretsFor(service.database),
+        configMapMounts: databases.mountFor(service.database),
         priorityClassName: priorityClasses[service.priority],
         rollout: preset.rollout,
         spreadAcrossZones: preset.spreadAcrossZones,

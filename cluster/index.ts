@@ -6,7 +6,7 @@ import { INGRESS_CLASS_NAME, INGRESS_NAMESPACE, IngressAndCertificates } from ".
 import {
     GRAFANA_DASHBOARD_LABEL, MONITORING_QUOTA, MonitoringStack, PROMETHEUS_SELECTOR_LABEL,
 } from "../components/cluster/monitoringStack";
-import { Network } from "../components/cluster/network";
+import { kubernetesApiAddresses, Network } from "../components/cluster/network";
 import { NodeGroups } from "../components/cluster/nodeGroups";
 import { ClusterAddons } from "../components/cluster/platformAddons";
 import { PriorityClasses } from "../components/cluster/priorityClasses";
@@ -46,6 +46,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
+        serviceCidr: settings.serviceCidr,
         endpointPublicAccessCidrs: settings.endpointPublicAccessCidrs,
         admins: settings.admins,
         protect: settings.protect,
@@ -73,9 +74,11 @@ export = async (): Promise<Exported<ClusterExports>> => {
         dependsOn: [nodes],
     }, onCluster);
 
+    const kubernetesApi = kubernetesApiAddresses(settings);
     const monitoringGroup = settings.nodeGroups.monitoring;
     const monitoring = new MonitoringStack("monitoring", {
         vpcCidr: settings.vpcCidr,
+        kubernetesApi,
         nodeSelector: { [MONITORING_NODE_LABEL.key]: MONITORING_NODE_LABEL.value },
         tolerations: monitoringGroup.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })),
         storageClassName: addons.storageClass.metadata.name,
@@ -85,6 +88,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
 
     const edge = new IngressAndCertificates("edge", {
         vpcCidr: settings.vpcCidr,
+        kubernetesApi,
         acmeEmail: settings.acmeEmail,
         dependsOn: [monitoring.prometheusStack, ...addons.ready],
     }, onCluster);
@@ -101,7 +105,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
         privateSubnetIds: pulumi.all(network.privateSubnetIds),
         nodeSecurityGroupId: nodes.nodeSecurityGroup.id,
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-        databaseSubnetGroupName: network.databaseSubnetGroupName,
+        network: network.exported(settings.serviceCidr),
         ingressClassName: INGRESS_CLASS_NAME,
         ingressNamespace: INGRESS_NAMESPACE,
         clusterIssuerName: edge.clusterIssuerName,

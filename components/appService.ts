@@ -23,6 +23,8 @@ export interface AppServiceArgs extends ServiceSpec {
     environment: string;
     /** Secrets whose keys become environment variables (the database credentials, for example). */
     envFromSecrets?: pulumi.Input<string>[];
+    /** ConfigMaps mounted read-only into the container (the RDS CA bundle, for example). */
+    configMapMounts?: Array<{ configMap: pulumi.Input<string>; mountPath: string }>;
     rollout: { maxSurge: number; maxUnavailable: number };
     spreadAcrossZones: boolean;
     disruptionBudget: boolean;
@@ -53,6 +55,7 @@ export class AppService extends pulumi.ComponentResource {
         this.selector = { "app.kubernetes.io/name": serviceName, "app.kubernetes.io/instance": `${serviceName}-${args.environment}` };
         const labels = { ...args.labels, ...this.selector, "app.kubernetes.io/component": "service" };
         const metadata = { name: serviceName, namespace: args.namespace, labels };
+        const mounts = args.configMapMounts ?? [];
 
         const account = new k8s.core.v1.ServiceAccount(`${name}-account`, {
             metadata,
@@ -106,9 +109,15 @@ export class AppService extends pulumi.ComponentResource {
                             livenessProbe: probe(15, 6),
                             securityContext: RESTRICTED_CONTAINER_SECURITY,
                             // A read-only root filesystem still needs somewhere to write temporary files.
-                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                            volumeMounts: [
+                                { name: "tmp", mountPath: "/tmp" },
+                                ...mounts.map((mount, index) => ({ name: `config-${index}`, mountPath: mount.mountPath, readOnly: true })),
+                            ],
                         }],
-                        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+                        volumes: [
+                            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                            ...mounts.map((mount, index) => ({ name: `config-${index}`, configMap: { name: mount.configMap } })),
+                        ],
                     },
                 },
             },

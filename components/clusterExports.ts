@@ -1,3 +1,5 @@
+import type { Tier } from "../config/tiers";
+
 /**
  * What the cluster stack exports and the environment stacks read through their StackReference. One
  * interface for both sides, so that a renamed export fails the type check instead of a deployment.
@@ -22,6 +24,27 @@ export interface NodeGroupCapacity {
 export const WORKLOAD_PRIORITIES = ["critical", "standard"] as const;
 export type WorkloadPriority = (typeof WORKLOAD_PRIORITIES)[number];
 
+/** One tier's databases: the DB subnet group its environments' instances go in, and its subnets' CIDRs. */
+export interface DatabaseSubnets {
+    subnetGroupName: string;
+    /** The only addresses the tier's NetworkPolicies allow PostgreSQL (5432) to. */
+    cidrs: string[];
+}
+
+/** The cluster's addresses, as the NetworkPolicies and the plan's address check need them (docs/cluster.md). */
+export interface ClusterNetwork {
+    /** Where Services get their ClusterIPs (the EKS `serviceIpv4Cidr`, pinned). */
+    serviceCidr: string;
+    /** The `kubernetes` Service's ClusterIP, the first address of the service CIDR: where in-cluster clients reach the API. */
+    kubernetesServiceIp: string;
+    /** The subnets the API server's network interfaces sit in (the subnets the EKS cluster was given). */
+    controlPlaneSubnetCidrs: string[];
+    /** Per zone: the nodes' subnet and the part of it reserved for the pods' /28 prefixes. */
+    nodeSubnets: Array<{ zone: string; cidr: string; prefixReservationCidr: string }>;
+    publicSubnetCidrs: string[];
+    databaseSubnets: Record<Tier, DatabaseSubnets>;
+}
+
 export interface ClusterExports {
     clusterName: string;
     /** Secret: an exec-based kubeconfig for the cluster (JSON). */
@@ -33,8 +56,7 @@ export interface ClusterExports {
     privateSubnetIds: string[];
     nodeSecurityGroupId: string;
     clusterSecurityGroupId: string;
-    /** The DB subnet group over the private subnets, for environment databases. */
-    databaseSubnetGroupName: string;
+    network: ClusterNetwork;
     ingressClassName: string;
     /** Where the ingress controller runs: environments admit traffic from this namespace only. */
     ingressNamespace: string;

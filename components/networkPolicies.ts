@@ -5,7 +5,34 @@ import { EXPOSED_LABEL, namespaceNameSelector } from "./labels";
 /** The EC2 instance metadata service: a pod that reaches it can take the node's IAM credentials. */
 export const METADATA_CIDR = "169.254.169.254/32";
 
-const everywhereButMetadata = { ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDR] } };
+const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+
+/** Where pods reach the API server: the `kubernetes` Service's ClusterIP and the control plane's interfaces. */
+export interface KubernetesApiAddresses {
+    serviceIp: string;
+    controlPlaneSubnetCidrs: string[];
+}
+
+/**
+ * HTTPS to the API server, for namespaces whose pods talk to it (operators, controllers, sidecars, hook jobs).
+ * Clients dial the `kubernetes` Service's ClusterIP, and the VPC CNI's policy agent judges a packet before
+ * kube-proxy rewrites that address to an endpoint, so the ClusterIP itself must be allowed; an ipBlock never
+ * gets Service addresses added by the policy controller (cluster-audit A1, env-audit A2). The control plane's
+ * interfaces (the endpoints, in the cluster's subnets) are allowed too, for clients that dial them directly.
+ */
+export function allowKubernetesApi(api: KubernetesApiAddresses): NamedNetworkPolicy {
+    return {
+        name: "allow-egress-kube-api",
+        spec: {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [{
+                to: [`${api.serviceIp}/32`, ...api.controlPlaneSubnetCidrs].map((cidr) => ({ ipBlock: { cidr } })),
+                ports: tcp(443),
+            }],
+        },
+    };
+}
 
 /** Name resolution through CoreDNS in kube-system, the one egress every namespace needs. */
 export const allowDns: NamedNetworkPolicy = {
@@ -61,33 +88,43 @@ export function allowEnvironmentNamespaces(peers: pulumi.Input<string>[]): Named
 export interface EnvironmentNetworkArgs {
     ingressNamespace: pulumi.Input<string>;
     monitoringNamespace: pulumi.Input<string>;
-    /** The VPC's CIDR: PostgreSQL is reachable there and nowhere else. */
+    /** The VPC's and the Services' CIDRs: never reached through the tier's open or HTTPS egress. */
     vpcCidr: pulumi.Input<string>;
+    serviceCidr: pulumi.Input<string>;
+    /** The environment's tier's database subnets: PostgreSQL is reachable there and nowhere else. */
+    databaseCidrs: pulumi.Input<string[]>;
     egress: "open" | "allowlist";
     /** The environment's other namespaces, which this one exchanges traffic with. */
     peers?: pulumi.Input<string>[];
 }
 
-/** Egress open but for the metadata service in development, only HTTPS and PostgreSQL (to the VPC) elsewhere. */
-function tierEgress(args: Pick<EnvironmentNetworkArgs, "egress" | "vpcCidr">): NamedNetworkPolicy[] {
-    return args.egress === "open"
-        ? [{
-            name: "allow-egress-internet",
-            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [everywhereButMetadata] }] },
-        }]
-        : [{
-            name: "allow-egress-https",
-            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [everywhereButMetadata], ports: [{ protocol: "TCP", port: 443 }] }] },
-        }, {
-            name: "allow-egress-postgres",
-            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [{ protocol: "TCP", port: 5432 }] }] },
-        }];
+type TierEgressArgs = Pick<EnvironmentNetworkArgs, "egress" | "vpcCidr" | "serviceCidr" | "databaseCidrs">;
+
+/**
+ * Outside the cluster and the VPC: other namespaces' pods, the nodes, the API server and other tiers' databases
+ * are VPC or Service addresses, the node's IAM credentials the metadata address; none is reachable this way.
+ */
+const internetOnly = (args: TierEgressArgs) => ({ ipBlock: { cidr: "0.0.0.0/0", except: [args.vpcCidr, args.serviceCidr, METADATA_CIDR] } });
+
+/**
+ * Egress to the internet (any port in development, HTTPS elsewhere), and PostgreSQL to the tier's own database
+ * subnets only: an environment cannot open a connection to another tier's database.
+ */
+function tierEgress(args: TierEgressArgs): NamedNetworkPolicy[] {
+    const internet: NamedNetworkPolicy = args.egress === "open"
+        ? { name: "allow-egress-internet", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [internetOnly(args)] }] } }
+        : { name: "allow-egress-https", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [internetOnly(args)], ports: tcp(443) }] } };
+    const databases = pulumi.output(args.databaseCidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } })));
+    return [internet, {
+        name: "allow-egress-postgres",
+        spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: databases, ports: tcp(5432) }] },
+    }];
 }
 
 /**
  * An environment's allows on top of default deny: DNS, its own pods, the ingress controller to exposed
- * services, Prometheus scraping; egress open but for the metadata service in development, and only
- * HTTPS and PostgreSQL elsewhere (seed 000: "limited egress (HTTPS, PostgreSQL only)"); its extra namespaces.
+ * services, Prometheus scraping; egress to the internet (any port in development, only HTTPS elsewhere: seed
+ * 000's "limited egress (HTTPS, PostgreSQL only)"), PostgreSQL to its tier's database subnets; its extra namespaces.
  */
 export function environmentNetworkPolicies(args: EnvironmentNetworkArgs): NamedNetworkPolicy[] {
     return [

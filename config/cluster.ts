@@ -3,6 +3,7 @@ import { z } from "zod";
 import { INSTANCE_TYPE_NAMES, InstanceType } from "../components/cluster/instanceTypes";
 import { boolean, cidrRange, dnsLabel, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
 import { ConfigError, parseConfig, readNamespace } from "./load";
+import { TIERS, type Tier } from "./tiers";
 
 export const CLUSTER_NAMESPACE = "fintrax-cluster";
 
@@ -113,6 +114,36 @@ function webhookProblem(file: string, value: unknown, isSecret: boolean): string
 /** Whether the stack file holds a key encrypted: the SDK knows (it warns on `get` of one) but does not type it. */
 const isConfigSecret = (key: string): boolean => (runtimeConfig as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(key);
 
+/**
+ * Where Kubernetes Services get their ClusterIPs. Pinned so that the `kubernetes` Service's address (the
+ * first one) is known to the NetworkPolicies that let platform pods reach the API server. EKS's rules for
+ * `serviceIpv4Cidr` (EKS API reference, KubernetesNetworkConfigRequest, read 2026-12-01): inside 10.0.0.0/8,
+ * 172.16.0.0/12 or 192.168.0.0/16, not overlapping the VPC, /12 to /24, fixed at cluster creation. 172.20.0.0/16
+ * is what EKS picks by itself for a VPC in 10/8.
+ */
+export const DEFAULT_SERVICE_CIDR = "172.20.0.0/16";
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/**
+ * Node subnets of /20 (4091 addresses each; the upper half reserved for /28 prefixes, docs/cluster.md
+ * "Addressing"), database subnets of /26 per tier and zone: the environments of one tier share theirs, no other.
+ */
+export const DEFAULT_PRIVATE_SUBNET_CIDRS = ["10.0.16.0/20", "10.0.32.0/20"];
+export const DEFAULT_DATABASE_SUBNET_CIDRS: Record<Tier, string[]> = {
+    development: ["10.0.10.0/26", "10.0.10.64/26"],
+    staging: ["10.0.11.0/26", "10.0.11.64/26"],
+    production: ["10.0.12.0/26", "10.0.12.64/26"],
+};
+
+const within = (inner: [number, number], outer: [number, number]) => inner[0] >= outer[0] && inner[1] <= outer[1];
+const overlaps = (a: [number, number], b: [number, number]) => a[0] <= b[1] && b[0] <= a[1];
+
+const serviceCidr = ipv4Cidr.refine((cidr) => {
+    const bits = Number(cidr.split("/")[1]);
+    const range = cidrRange(cidr);
+    return bits >= 12 && bits <= 24 && !!range && PRIVATE_RANGES.some((r) => within(range, cidrRange(r)!));
+}, `must be a /12 to /24 block inside ${PRIVATE_RANGES.join(", ")} (the EKS rule for the service CIDR)`);
+
 const availabilityZone = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be an availability zone name such as us-east-1a");
 
 const tagValue = z.string().regex(/^[\w .:/=+\-@]{1,256}$/, "must be 1-256 letters, digits, spaces or _ . : / = + - @ (an AWS tag value)");
@@ -129,7 +160,11 @@ function clusterSchema(region: string) {
             .superRefine(uniqueItems("the zone"))
             .default([`${DEFAULT_REGION}a`, `${DEFAULT_REGION}b`]),
         publicSubnetCidrs: z.array(ipv4Cidr).default(["10.0.101.0/24", "10.0.102.0/24"]),
-        privateSubnetCidrs: z.array(ipv4Cidr).default(["10.0.1.0/24", "10.0.2.0/24"]),
+        privateSubnetCidrs: z.array(ipv4Cidr.refine((cidr) => Number(cidr.split("/")[1]) <= 26,
+            "must be /26 or larger: its upper half is reserved for the nodes' /28 prefixes")).default(DEFAULT_PRIVATE_SUBNET_CIDRS),
+        databaseSubnetCidrs: z.strictObject(Object.fromEntries(TIERS.map((tier) => [tier, z.array(ipv4Cidr)])) as Record<Tier, z.ZodArray<typeof ipv4Cidr>>)
+            .default(DEFAULT_DATABASE_SUBNET_CIDRS),
+        serviceCidr: serviceCidr.default(DEFAULT_SERVICE_CIDR),
         natGateways: z.enum(["single", "perZone"], { error: "must be single (one NAT gateway, the cheaper) or perZone (one per zone, survives a zone outage)" })
             .default("single"),
         kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as \"1.35\" (quote it in YAML)")
@@ -171,29 +206,38 @@ function clusterSchema(region: string) {
         // Zod runs this check even when a field above failed: skip what is malformed (reported already).
         const vpc = cidrRange(c.vpcCidr);
         if (!vpc || !Array.isArray(c.availabilityZones)) return;
+        const service = cidrRange(c.serviceCidr);
+        if (service && overlaps(service, vpc)) {
+            ctx.addIssue({ code: "custom", path: ["serviceCidr"], message: `must not overlap vpcCidr ${c.vpcCidr} (an EKS rule)` });
+        }
         const seen: Array<{ key: string; range: [number, number]; cidr: string }> = [];
-        for (const key of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
-            const list = c[key];
+        const subnetLists: Array<{ path: string[]; list: unknown }> = [
+            { path: ["publicSubnetCidrs"], list: c.publicSubnetCidrs },
+            { path: ["privateSubnetCidrs"], list: c.privateSubnetCidrs },
+            ...TIERS.map((tier) => ({ path: ["databaseSubnetCidrs", tier], list: c.databaseSubnetCidrs?.[tier] })),
+        ];
+        for (const { path, list } of subnetLists) {
+            const key = path.join(".");
             if (!Array.isArray(list)) continue;
             if (list.length !== c.availabilityZones.length) {
                 ctx.addIssue({
                     code: "custom",
-                    path: [key],
+                    path,
                     message: `must list one CIDR per availability zone (${c.availabilityZones.length} zone${c.availabilityZones.length === 1 ? "" : "s"}, got ${list.length})`,
                 });
             }
-            list.forEach((cidr, index) => {
+            list.forEach((cidr: string, index) => {
                 const range = cidrRange(cidr);
                 if (!range) return;
                 const bits = Number(cidr.split("/")[1]);
-                if (range[0] < vpc[0] || range[1] > vpc[1]) {
-                    ctx.addIssue({ code: "custom", path: [key, index], message: `must be inside vpcCidr ${c.vpcCidr}` });
+                if (!within(range, vpc)) {
+                    ctx.addIssue({ code: "custom", path: [...path, index], message: `must be inside vpcCidr ${c.vpcCidr}` });
                 } else if (bits > 28) {
-                    ctx.addIssue({ code: "custom", path: [key, index], message: "must be /28 or larger (the smallest AWS subnet)" });
+                    ctx.addIssue({ code: "custom", path: [...path, index], message: "must be /28 or larger (the smallest AWS subnet)" });
                 }
-                const clash = seen.find((other) => range[0] <= other.range[1] && other.range[0] <= range[1]);
+                const clash = seen.find((other) => overlaps(range, other.range));
                 if (clash) {
-                    ctx.addIssue({ code: "custom", path: [key, index], message: `must not overlap ${clash.key} ${clash.cidr}` });
+                    ctx.addIssue({ code: "custom", path: [...path, index], message: `must not overlap ${clash.key} ${clash.cidr}` });
                 }
                 seen.push({ key: `${key}[${index}]`, range, cidr });
             });
@@ -222,6 +266,9 @@ export interface ClusterSettings {
     availabilityZones: string[];
     publicSubnetCidrs: string[];
     privateSubnetCidrs: string[];
+    /** Per tier, one subnet per zone: the tier's databases and nothing else. */
+    databaseSubnetCidrs: Record<Tier, string[]>;
+    serviceCidr: string;
     natGateways: "single" | "perZone";
     kubernetesVersion: string;
     endpointPublicAccessCidrs: string[];
@@ -267,6 +314,8 @@ export function loadClusterSettings(
         availabilityZones: raw.availabilityZones,
         publicSubnetCidrs: raw.publicSubnetCidrs,
         privateSubnetCidrs: raw.privateSubnetCidrs,
+        databaseSubnetCidrs: raw.databaseSubnetCidrs,
+        serviceCidr: raw.serviceCidr,
         natGateways: raw.natGateways,
         kubernetesVersion: raw.kubernetesVersion,
         endpointPublicAccessCidrs: raw.endpointPublicAccessCidrs,

@@ -1,6 +1,10 @@
 import { formatCpu, formatMemory, parseQuantity } from "../policies/lib/quantity";
-import type { NodeGroupCapacity } from "../components/clusterExports";
-import type { PlannedResource } from "./runtime";
+import { blockSize } from "../components/addressing";
+import { INSTANCE_TYPES, type InstanceType } from "../components/cluster/instanceTypes";
+import { VPC_CNI_CONFIGURATION } from "../components/cluster/eksCluster";
+import type { ClusterExports, ClusterNetwork, NodeGroupCapacity } from "../components/clusterExports";
+import { estimateCost } from "./cost";
+import type { PlannedResource, StackRun } from "./runtime";
 
 /**
  * Does the cluster hold what the namespaces may ask for? Every namespace quota's requests are a promise
@@ -31,6 +35,8 @@ export interface CapacityReport {
     requested: { cpu: string; memory: string; pods: number };
     fits: boolean;
     pools: PoolCapacity[];
+    /** Addresses and prefixes per subnet (below); empty when the cluster exports no network. */
+    subnets: SubnetUse[];
 }
 
 export interface ClusterCapacityInputs {
@@ -106,5 +112,100 @@ export function checkCapacity(cluster: ClusterCapacityInputs, quotas: NamespaceQ
         requested: total((p) => p.requested),
         fits: pools.every((p) => p.fits),
         pools,
+        subnets: [],
+    };
+}
+
+/**
+ * Do the subnets hold every address the cluster may need at once? Per zone (node groups spread evenly over the
+ * zones, rounding up): every node at its group's maximum with the /28 prefixes its pods and its warm prefix
+ * take, inside the node subnet's prefix reservation; outside it, each node's network interfaces (one primary
+ * address each) and the control plane's; in the public subnets the NAT gateways', the load balancers' and the
+ * control plane's; in each tier's database subnets one address per database in every zone (a single-AZ
+ * instance may be placed, restored or failed over in any zone of its group).
+ */
+
+/** AWS keeps the first four and the last address of every subnet (VPC User Guide, "Subnet CIDR blocks", read 2026-12-01). */
+export const AWS_RESERVED_PER_SUBNET = 5;
+/** EKS asks for at least 6 and recommends 16 free addresses in each cluster subnet (EKS User Guide, "VPC and subnet requirements", read 2026-12-01). */
+export const CONTROL_PLANE_ADDRESSES_PER_SUBNET = 16;
+export const PREFIX_SIZE = 16;
+
+export interface SubnetUse {
+    subnet: string;
+    cidr: string;
+    /** `prefixes`: /28 blocks of the prefix reservation; `addresses`: single addresses outside it. */
+    unit: "prefixes" | "addresses";
+    available: number;
+    needed: number;
+    fits: boolean;
+    /** What the need is made of, e.g. "6 nodes × 8 prefixes". */
+    parts: string[];
+}
+
+export interface AddressInputs {
+    network: ClusterNetwork;
+    nodeGroups: NodeGroupCapacity[];
+    /** The VPC CNI's WARM_PREFIX_TARGET: free prefixes each node keeps. */
+    warmPrefixes: number;
+    natGatewayZones: number;
+    loadBalancers: number;
+    /** The DB subnet group of every planned database instance. */
+    databaseSubnetGroups: string[];
+}
+
+/** The prefixes and network interfaces one node of a group takes at most. */
+export function perNodeAddressing(group: NodeGroupCapacity, warmPrefixes: number): { prefixes: number; interfaces: number } {
+    const facts = INSTANCE_TYPES[group.instanceType as InstanceType];
+    if (!facts) throw new Error(`components/cluster/instanceTypes.ts has no ${group.instanceType}`);
+    const prefixesPerInterface = facts.ipv4PerEni - 1;
+    const prefixes = Math.min(Math.ceil(group.maxPods / PREFIX_SIZE) + warmPrefixes, facts.maxEnis * prefixesPerInterface);
+    return { prefixes, interfaces: Math.ceil(prefixes / prefixesPerInterface) };
+}
+
+const use = (subnet: string, cidr: string, unit: SubnetUse["unit"], available: number, parts: Array<[string, number]>): SubnetUse => {
+    const needed = parts.reduce((sum, [, n]) => sum + n, 0);
+    return { subnet, cidr, unit, available, needed, fits: needed <= available, parts: parts.filter(([, n]) => n > 0).map(([what]) => what) };
+};
+
+export function checkSubnetAddresses(inputs: AddressInputs): SubnetUse[] {
+    const { network } = inputs;
+    const zones = network.nodeSubnets.length;
+    const perZone = inputs.nodeGroups.map((group) => ({ group, nodes: Math.ceil(group.maxSize / zones), ...perNodeAddressing(group, inputs.warmPrefixes) }));
+    const controlPlane = (cidr: string): Array<[string, number]> =>
+        network.controlPlaneSubnetCidrs.includes(cidr) ? [[`${CONTROL_PLANE_ADDRESSES_PER_SUBNET} for the control plane`, CONTROL_PLANE_ADDRESSES_PER_SUBNET]] : [];
+    const nodeSubnets = network.nodeSubnets.flatMap((subnet) => [
+        use(`nodes ${subnet.zone}`, subnet.prefixReservationCidr, "prefixes", blockSize(subnet.prefixReservationCidr) / PREFIX_SIZE,
+            perZone.map((z) => [`${z.nodes} ${z.group.name} nodes × ${z.prefixes} prefixes`, z.nodes * z.prefixes])),
+        use(`nodes ${subnet.zone}`, subnet.cidr, "addresses", blockSize(subnet.cidr) - blockSize(subnet.prefixReservationCidr) - AWS_RESERVED_PER_SUBNET, [
+            ...perZone.map((z): [string, number] => [`${z.nodes} ${z.group.name} nodes × ${z.interfaces} interfaces`, z.nodes * z.interfaces]),
+            ...controlPlane(subnet.cidr),
+        ]),
+    ]);
+    const publicSubnets = network.publicSubnetCidrs.map((cidr, index) => use(`public ${network.nodeSubnets[index]?.zone ?? index}`, cidr, "addresses",
+        blockSize(cidr) - AWS_RESERVED_PER_SUBNET, [
+            [`${inputs.loadBalancers} load balancers`, inputs.loadBalancers],
+            ...(index < inputs.natGatewayZones ? [["a NAT gateway", 1] as [string, number]] : []),
+            ...controlPlane(cidr),
+        ]));
+    const databaseSubnets = Object.entries(network.databaseSubnets).flatMap(([tier, { subnetGroupName, cidrs }]) => {
+        const databases = inputs.databaseSubnetGroups.filter((group) => group === subnetGroupName).length;
+        return cidrs.map((cidr, index) => use(`${tier} databases ${network.nodeSubnets[index]?.zone ?? index}`, cidr, "addresses",
+            blockSize(cidr) - AWS_RESERVED_PER_SUBNET, [[`${databases} databases`, databases]]));
+    });
+    return [...nodeSubnets, ...publicSubnets, ...databaseSubnets];
+}
+
+/** What the address check needs from the planned stacks: the cluster's network, its NAT gateways, every load balancer and database. */
+export function addressInputsOf(cluster: ClusterExports, runs: StackRun[]): AddressInputs {
+    const resources = runs.flatMap((run) => run.resources);
+    return {
+        network: cluster.network,
+        nodeGroups: cluster.nodeGroups,
+        warmPrefixes: Number(VPC_CNI_CONFIGURATION.env.WARM_PREFIX_TARGET),
+        natGatewayZones: resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length,
+        // The load balancers the cost estimate charges for are the ones that take addresses.
+        loadBalancers: runs.flatMap((run) => estimateCost(run.resources).items).filter((item) => item.description === "network load balancer").length,
+        databaseSubnetGroups: resources.filter((r) => r.type === "aws:rds/instance:Instance").map((r) => String(r.inputs.dbSubnetGroupName)),
     };
 }

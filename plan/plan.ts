@@ -2,7 +2,7 @@ import { existsSync } from "fs";
 import * as path from "path";
 import { loadClusterSettings } from "../config/cluster";
 import { loadEnvironmentSettings } from "../config/environment";
-import { checkCapacity, CapacityReport, quotasOf } from "./capacity";
+import { addressInputsOf, checkCapacity, checkSubnetAddresses, CapacityReport, quotasOf } from "./capacity";
 import { estimateCost, StackCost, unpricedWarnings } from "./cost";
 import { validateKubernetesObjects } from "./kubernetesSchema";
 import { specialResourceSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
@@ -190,10 +190,18 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     for (const [spec, run] of runs) stacks.push(await report(spec, run, root, await analyzer));
 
     const cluster = clusterRun.outputs as unknown as ClusterExports;
-    const quotas = [clusterRun, ...[...runs.values()].filter((run) => run !== clusterRun)]
-        .flatMap((run) => quotasOf(run.stack, run.resources));
+    const everyRun = [clusterRun, ...[...runs.values()].filter((run) => run !== clusterRun)];
+    const quotas = everyRun.flatMap((run) => quotasOf(run.stack, run.resources));
     const capacity = cluster.nodeGroups ? checkCapacity(cluster, quotas) : null;
     const clusterReport = stacks.find((s) => s.project === "fintrax-cluster");
+    if (capacity && cluster.network) {
+        capacity.subnets = checkSubnetAddresses(addressInputsOf(cluster, everyRun));
+        capacity.fits &&= capacity.subnets.every((subnet) => subnet.fits);
+        for (const subnet of capacity.subnets.filter((s) => !s.fits)) {
+            clusterReport?.warnings.push(`capacity: subnet ${subnet.subnet} (${subnet.cidr}) has ${subnet.available} ${subnet.unit} ` +
+                `for ${subnet.needed} needed at the node groups' maximum: ${subnet.parts.join(" + ")}`);
+        }
+    }
     for (const pool of capacity?.pools.filter((p) => !p.fits) ?? []) {
         clusterReport?.warnings.push(
             `capacity: the namespace quotas of ${pool.namespaces.join(", ")} ask for more than ${pool.nodeGroups.join(" + ")} ` +

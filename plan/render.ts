@@ -72,6 +72,8 @@ export function renderPlan(report: PlanReport, verbose = true): string {
             `node groups at maximum size offer ${c.allocatable.cpu} CPU, ${c.allocatable.memory}, ${c.allocatable.pods} pods`,
             ...c.pools.map((pool) => `    ${pool.fits ? "fits" : "short"}: ${pool.namespaces.join(", ")} on ${pool.nodeGroups.join(" + ")}: ` +
                 `headroom ${pool.headroom.cpu} CPU, ${pool.headroom.memory}, ${pool.headroom.pods} pods`),
+            ...c.subnets.filter((subnet) => subnet.unit === "prefixes" || !subnet.fits).map((subnet) =>
+                `    ${subnet.fits ? "fits" : "short"}: subnet ${subnet.subnet} ${subnet.cidr}: ${subnet.needed} of ${subnet.available} ${subnet.unit}`),
         ].join("\n"));
     }
     const mandatory = report.stacks.reduce((n, s) => n + s.violations.filter((v) => v.enforcementLevel === "mandatory").length, 0);

@@ -23,6 +23,8 @@ export interface EksClusterArgs {
     vpcId: pulumi.Input<string>;
     publicSubnetIds: pulumi.Input<string>[];
     privateSubnetIds: pulumi.Input<string>[];
+    /** Where Services get their ClusterIPs; pinned so the NetworkPolicies know the API server's (the first). */
+    serviceCidr: string;
     /** Empty: the public endpoint is off and the API is reachable from inside the VPC only. */
     endpointPublicAccessCidrs: string[];
     /** IAM principals given cluster-admin through access entries. */
@@ -95,6 +97,7 @@ export class EksCluster extends pulumi.ComponentResource {
             vpcId: args.vpcId,
             publicSubnetIds: args.publicSubnetIds,
             privateSubnetIds: args.privateSubnetIds,
+            kubernetesServiceIpAddressRange: args.serviceCidr,
             endpointPrivateAccess: true,
             endpointPublicAccess: publicEndpoint,
             ...(publicEndpoint ? { publicAccessCidrs: args.endpointPublicAccessCidrs } : {}),

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { Quota } from "../../config/tiers";
 import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { EXPOSED_LABEL, namespaceNameSelector, platformLabels } from "../labels";
-import { allowDns, allowSameNamespace, METADATA_CIDR } from "../networkPolicies";
+import { allowDns, allowKubernetesApi, allowSameNamespace, KubernetesApiAddresses, METADATA_CIDR } from "../networkPolicies";
 import { chartRelease, resources } from "./helm";
 import { MONITORING_NAMESPACE, PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
 
@@ -23,15 +23,12 @@ const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port
 const everywhereButMetadata = { ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDR] } };
 const controllerPods = { matchLabels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" } };
 
-/** Policies both platform namespaces need: DNS, their own pods, the API server (on VPC addresses), Prometheus. */
-function platformBaseline(vpcCidr: string, metricsPorts: number[]): NamedNetworkPolicy[] {
+/** Policies both platform namespaces need: DNS, their own pods, the API server, Prometheus. */
+function platformBaseline(api: KubernetesApiAddresses, metricsPorts: number[]): NamedNetworkPolicy[] {
     return [
         allowDns,
         allowSameNamespace,
-        {
-            name: "allow-egress-kube-api",
-            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(443) }] },
-        },
+        allowKubernetesApi(api),
         {
             name: "allow-monitoring-scrape",
             spec: {
@@ -43,9 +40,9 @@ function platformBaseline(vpcCidr: string, metricsPorts: number[]): NamedNetwork
     ];
 }
 
-export function ingressNetworkPolicies(vpcCidr: string): NamedNetworkPolicy[] {
+export function ingressNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
-        ...platformBaseline(vpcCidr, [10254]),
+        ...platformBaseline(api, [10254]),
         {
             // The NLB forwards clients with their own addresses (externalTrafficPolicy: Local).
             name: "allow-http-from-anywhere",
@@ -63,9 +60,9 @@ export function ingressNetworkPolicies(vpcCidr: string): NamedNetworkPolicy[] {
     ];
 }
 
-export function certManagerNetworkPolicies(vpcCidr: string): NamedNetworkPolicy[] {
+export function certManagerNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
-        ...platformBaseline(vpcCidr, [9402]),
+        ...platformBaseline(api, [9402]),
         {
             // Let's Encrypt's API (443) and the HTTP-01 self-check through the public load balancer (80).
             name: "allow-egress-acme",
@@ -109,6 +106,7 @@ export function letsEncryptIssuer(name: string, server: string, email: string) {
 
 export interface IngressAndCertificatesArgs {
     vpcCidr: string;
+    kubernetesApi: KubernetesApiAddresses;
     acmeEmail: string;
     /** Kube-prometheus-stack's CRDs: the charts' ServiceMonitors need them. */
     dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -134,7 +132,7 @@ export class IngressAndCertificates extends pulumi.ComponentResource {
             podSecurity: "restricted",
             quota: INGRESS_QUOTA,
             containerDefaults: CONTAINER_DEFAULTS,
-            allow: ingressNetworkPolicies(args.vpcCidr),
+            allow: ingressNetworkPolicies(args.vpcCidr, args.kubernetesApi),
         }, parent);
         chartRelease(`${name}-ingress-nginx`, {
             chart: "ingressNginx",
@@ -179,7 +177,7 @@ export class IngressAndCertificates extends pulumi.ComponentResource {
             podSecurity: "restricted",
             quota: CERT_MANAGER_QUOTA,
             containerDefaults: CONTAINER_DEFAULTS,
-            allow: certManagerNetworkPolicies(args.vpcCidr),
+            allow: certManagerNetworkPolicies(args.vpcCidr, args.kubernetesApi),
         }, parent);
         const certManager = chartRelease(`${name}-cert-manager`, {
             chart: "certManager",

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import type { Quota } from "../../config/tiers";
 import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { platformLabels, namespaceNameSelector } from "../labels";
-import { allowDns, allowSameNamespace, METADATA_CIDR } from "../networkPolicies";
+import { allowDns, allowKubernetesApi, allowSameNamespace, KubernetesApiAddresses, METADATA_CIDR } from "../networkPolicies";
 import { chartRelease } from "./helm";
 import { PlatformAlerting } from "./monitoring/alerting";
 import { GRAFANA_ADMIN_SECRET, MONITORING_NAMESPACE, PROMETHEUS_RELEASE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
@@ -18,6 +18,7 @@ const CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: {
 
 export interface MonitoringStackArgs {
     vpcCidr: string;
+    kubernetesApi: KubernetesApiAddresses;
     /** Node selector and tolerations that put a pod on the monitoring node group. */
     nodeSelector: MonitoringScheduling["nodeSelector"];
     tolerations: MonitoringScheduling["tolerations"];
@@ -30,20 +31,21 @@ export interface MonitoringStackArgs {
 const selectPods = (labels: Record<string, string>) => ({ matchLabels: labels });
 
 /** The monitoring namespace's allows on top of its default deny. */
-export function monitoringNetworkPolicies(vpcCidr: string): NamedNetworkPolicy[] {
+export function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
         allowDns,
         allowSameNamespace,
+        // The operator, kube-state-metrics, Grafana's sidecars and the chart's hook jobs.
+        allowKubernetesApi(api),
         {
-            // The API server (for the operator, Grafana's sidecars, Alloy's discovery) and the kubelets and
-            // node exporters Prometheus scrapes all live on VPC addresses.
+            // The kubelets and node exporters Prometheus scrapes live on VPC addresses.
             name: "allow-egress-cluster-hosts",
             spec: {
                 podSelector: {},
                 policyTypes: ["Egress"],
                 egress: [{
                     to: [{ ipBlock: { cidr: vpcCidr } }],
-                    ports: [443, 10250, 9100].map((port) => ({ protocol: "TCP", port })),
+                    ports: [10250, 9100].map((port) => ({ protocol: "TCP", port })),
                 }],
             },
         },
@@ -106,7 +108,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             podSecurity: "restricted",
             quota: MONITORING_QUOTA,
             containerDefaults: CONTAINER_DEFAULTS,
-            allow: monitoringNetworkPolicies(args.vpcCidr),
+            allow: monitoringNetworkPolicies(args.vpcCidr, args.kubernetesApi),
         }, parent);
         this.namespaceName = namespace.namespaceName;
 

@@ -1,19 +1,44 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ClusterSettings } from "../../config/cluster";
+import { TIERS, type Tier } from "../../config/tiers";
+import { addressAt, upperHalf } from "../addressing";
+import type { ClusterNetwork } from "../clusterExports";
+import type { KubernetesApiAddresses } from "../networkPolicies";
 import { serviceTrustPolicy } from "./iam";
 
 /** The network part of the cluster settings (one subnet of each tier per zone, in the zones' order). */
 export interface NetworkArgs extends Pick<ClusterSettings,
-    "clusterName" | "vpcCidr" | "availabilityZones" | "publicSubnetCidrs" | "privateSubnetCidrs" | "natGateways" | "protect"> {
+    "clusterName" | "vpcCidr" | "availabilityZones" | "publicSubnetCidrs" | "privateSubnetCidrs" | "databaseSubnetCidrs" | "natGateways" | "protect"> {
     flowLogRetentionDays?: number;
+}
+
+/**
+ * The part of a node subnet kept for the VPC CNI's /28 prefixes: its upper half. EC2 takes prefixes only from
+ * a `prefix` reservation when one exists, and nothing else (node, ENI, load-balancer addresses) from it, so
+ * single addresses scattered through the subnet can never leave it without a free contiguous /28
+ * (InsufficientCidrBlocks; EKS user guide, "Assign more IP addresses to Amazon EKS nodes with prefixes",
+ * read 2026-12-01).
+ */
+export const prefixReservationOf = (subnetCidr: string): string => upperHalf(subnetCidr);
+
+/**
+ * The first address of the service CIDR is the `kubernetes` Service's (the API server allocates it to that
+ * Service before any other); EKS places the control plane's interfaces in every subnet the cluster is given.
+ */
+export function kubernetesApiAddresses(settings: Pick<ClusterSettings, "serviceCidr" | "publicSubnetCidrs" | "privateSubnetCidrs">): KubernetesApiAddresses {
+    return {
+        serviceIp: addressAt(settings.serviceCidr, 1),
+        controlPlaneSubnetCidrs: [...settings.publicSubnetCidrs, ...settings.privateSubnetCidrs],
+    };
 }
 
 /**
  * The VPC of seed 001: public subnets (NAT gateways, the ingress NLB) and private subnets (nodes, the API
  * server's network interfaces, databases), one of each per zone; an internet gateway; NAT; route tables;
- * the subnet tags the Kubernetes load-balancer integration looks for; flow logs to CloudWatch; and the DB
- * subnet group the environments put their PostgreSQL in.
+ * the subnet tags the Kubernetes load-balancer integration looks for; a prefix reservation in each private
+ * subnet; flow logs to CloudWatch; and per tier the database subnets and DB subnet group its environments'
+ * PostgreSQL goes in.
  */
 export class Network extends pulumi.ComponentResource {
     readonly vpc: aws.ec2.Vpc;
@@ -21,10 +46,14 @@ export class Network extends pulumi.ComponentResource {
     readonly publicSubnetIds: pulumi.Output<string>[];
     readonly privateSubnetIds: pulumi.Output<string>[];
     readonly natGatewayIds: pulumi.Output<string>[];
-    readonly databaseSubnetGroupName: pulumi.Output<string>;
+    /** Per tier: its DB subnet group and the CIDRs the tier's NetworkPolicies allow 5432 to. */
+    readonly databaseSubnets: Record<Tier, { subnetGroupName: pulumi.Output<string>; cidrs: string[] }>;
+
+    private readonly args: NetworkArgs;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:Network", name, {}, opts);
+        this.args = args;
         const parent = { parent: this };
         const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
 
@@ -64,6 +93,12 @@ export class Network extends pulumi.ComponentResource {
         const privateSubnets = subnets("private", args.privateSubnetCidrs, "kubernetes.io/role/internal-elb");
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
+        privateSubnets.forEach((subnet, index) => new aws.ec2.SubnetCidrReservation(`${name}-private-${args.availabilityZones[index]}-prefixes`, {
+            subnetId: subnet.id,
+            cidrBlock: prefixReservationOf(args.privateSubnetCidrs[index]),
+            reservationType: "prefix",
+            description: "VPC CNI /28 prefixes of the pods",
+        }, parent));
 
         const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
             vpcId: this.vpc.id,
@@ -133,18 +168,55 @@ export class Network extends pulumi.ComponentResource {
             tags: { Name: `${args.clusterName}-flow-logs` },
         }, parent);
 
-        const databaseSubnets = new aws.rds.SubnetGroup(`${name}-databases`, {
-            name: `${args.clusterName}-databases`,
-            description: `Private subnets of ${args.clusterName} for the environments' databases`,
-            subnetIds: this.privateSubnetIds,
+        // Each tier's databases in subnets of their own, with no route out of the VPC (they never initiate a
+        // connection): a NetworkPolicy can then allow 5432 to one tier's subnets and to no other's.
+        const databaseRoutes = new aws.ec2.RouteTable(`${name}-databases`, {
+            vpcId: this.vpc.id,
+            tags: { Name: `${args.clusterName}-databases` },
         }, parent);
-        this.databaseSubnetGroupName = databaseSubnets.name;
+        this.databaseSubnets = Object.fromEntries(TIERS.map((tier) => {
+            const cidrs = args.databaseSubnetCidrs[tier];
+            const tierSubnets = args.availabilityZones.map((zone, index) => {
+                const subnet = new aws.ec2.Subnet(`${name}-database-${tier}-${zone}`, {
+                    vpcId: this.vpc.id,
+                    availabilityZone: zone,
+                    cidrBlock: cidrs[index],
+                    mapPublicIpOnLaunch: false,
+                    tags: { Name: `${args.clusterName}-database-${tier}-${zone}` },
+                }, parent);
+                new aws.ec2.RouteTableAssociation(`${name}-database-${tier}-${zone}`, { subnetId: subnet.id, routeTableId: databaseRoutes.id }, parent);
+                return subnet;
+            });
+            const group = new aws.rds.SubnetGroup(`${name}-databases-${tier}`, {
+                name: `${args.clusterName}-databases-${tier}`,
+                description: `Subnets of ${args.clusterName} for the ${tier} environments' databases`,
+                subnetIds: tierSubnets.map((subnet) => subnet.id),
+            }, parent);
+            return [tier, { subnetGroupName: group.name, cidrs }];
+        })) as Record<Tier, { subnetGroupName: pulumi.Output<string>; cidrs: string[] }>;
 
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
-            databaseSubnetGroupName: this.databaseSubnetGroupName,
+            databaseSubnets: this.databaseSubnets,
+        });
+    }
+
+    /** The `network` export of the cluster stack, for a cluster whose Services get addresses from `serviceCidr`. */
+    exported(serviceCidr: string): pulumi.Output<ClusterNetwork> {
+        const api = kubernetesApiAddresses({ ...this.args, serviceCidr });
+        return pulumi.output({
+            serviceCidr,
+            kubernetesServiceIp: api.serviceIp,
+            controlPlaneSubnetCidrs: api.controlPlaneSubnetCidrs,
+            nodeSubnets: this.args.availabilityZones.map((zone, index) => ({
+                zone,
+                cidr: this.args.privateSubnetCidrs[index],
+                prefixReservationCidr: prefixReservationOf(this.args.privateSubnetCidrs[index]),
+            })),
+            publicSubnetCidrs: this.args.publicSubnetCidrs,
+            databaseSubnets: this.databaseSubnets,
         });
     }
 }

@@ -27,13 +27,13 @@ describe("cluster stack (shared, committed config)", () => {
         });
 
         it("has a public and a private subnet per zone, tagged for the load balancers, with no public addresses", () => {
-            const subnets = ofType(run, TYPES.subnet).map((s) => s.inputs);
+            const subnets = ofType(run, TYPES.subnet).filter((s) => !s.name.startsWith("network-database-")).map((s) => s.inputs);
             const layout = subnets.map((s) => [s.availabilityZone, s.cidrBlock, s.tags["kubernetes.io/role/elb"] ?? null, s.tags["kubernetes.io/role/internal-elb"] ?? null]);
             expect(layout).to.have.deep.members([
                 ["us-east-1a", "10.0.101.0/24", "1", null],
                 ["us-east-1b", "10.0.102.0/24", "1", null],
-                ["us-east-1a", "10.0.1.0/24", null, "1"],
-                ["us-east-1b", "10.0.2.0/24", null, "1"],
+                ["us-east-1a", "10.0.16.0/20", null, "1"],
+                ["us-east-1b", "10.0.32.0/20", null, "1"],
             ]);
             for (const subnet of subnets) {
                 expect(subnet.mapPublicIpOnLaunch).to.equal(false);
@@ -48,11 +48,11 @@ describe("cluster stack (shared, committed config)", () => {
             const publicA = ofType(run, TYPES.subnet).find((s) => s.inputs.cidrBlock === "10.0.101.0/24")!;
             expect(nats[0].inputs.subnetId).to.equal(publicA.id);
             const tables = ofType(run, TYPES.routeTable);
-            const publicTable = tables.filter((t) => t.inputs.routes[0].gatewayId);
-            const privateTables = tables.filter((t) => t.inputs.routes[0].natGatewayId);
+            const publicTable = tables.filter((t) => t.inputs.routes?.[0].gatewayId);
+            const privateTables = tables.filter((t) => t.inputs.routes?.[0].natGatewayId);
             expect(publicTable.map((t) => t.inputs.routes)).to.deep.equal([[{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }]]);
             expect(privateTables.map((t) => t.inputs.routes[0].natGatewayId)).to.deep.equal([nats[0].id, nats[0].id]);
-            expect(ofType(run, "aws:ec2/routeTableAssociation:RouteTableAssociation")).to.have.length(4);
+            expect(ofType(run, "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((a) => !a.name.startsWith("network-database-"))).to.have.length(4);
         });
 
         it("logs every flow of the VPC to CloudWatch", () => {
@@ -64,11 +64,6 @@ describe("cluster stack (shared, committed config)", () => {
             expect(json(one(run, TYPES.role, "network-flow-logs").inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "vpc-flow-logs.amazonaws.com" });
         });
 
-        it("gives the environments' databases a subnet group over the private subnets", () => {
-            const [group] = ofType(run, "aws:rds/subnetGroup:SubnetGroup");
-            expect(group.inputs.subnetIds).to.deep.equal(run.outputs.privateSubnetIds);
-            expect(run.outputs.databaseSubnetGroupName).to.equal(group.inputs.name);
-        });
     });
 
     describe("tags and providers", () => {
@@ -426,7 +421,7 @@ describe("cluster stack (shared, committed config)", () => {
         it("have the types the environment stacks read", () => {
             const o = run.outputs as Record<string, any>;
             for (const key of ["clusterName", "oidcProviderArn", "oidcProviderUrl", "vpcId", "vpcCidr", "nodeSecurityGroupId", "clusterSecurityGroupId",
-                "databaseSubnetGroupName", "ingressClassName", "ingressNamespace", "clusterIssuerName", "monitoringNamespace", "region"]) {
+                "ingressClassName", "ingressNamespace", "clusterIssuerName", "monitoringNamespace", "region"]) {
                 expect(o[key], key).to.be.a("string").and.not.equal("");
             }
             expect(o.oidcProviderUrl).not.to.match(/^https:/);
@@ -465,7 +460,12 @@ describe("cluster stack (three zones, NAT per zone, private API, unprotected)", 
         run = await planCluster({
             "fintrax-cluster:availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"],
             "fintrax-cluster:publicSubnetCidrs": ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"],
-            "fintrax-cluster:privateSubnetCidrs": ["10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22"],
+            "fintrax-cluster:privateSubnetCidrs": ["10.0.16.0/20", "10.0.32.0/20", "10.0.48.0/20"],
+            "fintrax-cluster:databaseSubnetCidrs": {
+                development: ["10.0.10.0/26", "10.0.10.64/26", "10.0.10.128/26"],
+                staging: ["10.0.11.0/26", "10.0.11.64/26", "10.0.11.128/26"],
+                production: ["10.0.12.0/26", "10.0.12.64/26", "10.0.12.128/26"],
+            },
             "fintrax-cluster:natGateways": "perZone",
             "fintrax-cluster:endpointPublicAccessCidrs": [],
             "fintrax-cluster:protect": "false",

@@ -10,7 +10,9 @@ const TIERS = {
     prod: { instanceClass: "db.t3.medium", storage: 100, multiAz: true, backups: 14, production: true, protect: true },
 } as const;
 
-const DATABASE_KEYS = ["DATABASE_HOST", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_PORT", "DATABASE_URL", "DATABASE_USER"];
+const TIER_OF = { dev: "development", staging: "staging", prod: "production" } as const;
+
+const DATABASE_KEYS = ["DATABASE_HOST", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_PORT", "DATABASE_URL", "DATABASE_USER", "PGSSLMODE", "PGSSLROOTCERT"];
 
 function only(run: StackRun, type: string): PlannedResource {
     const found = run.resources.filter((r) => r.type === type);
@@ -50,10 +52,10 @@ for (const [stack, tier] of Object.entries(TIERS)) {
             });
         });
 
-        it("is encrypted, never public, in the cluster's DB subnet group, with TLS forced by its parameter group", () => {
+        it("is encrypted, never public, in its tier's DB subnet group, with TLS forced by its parameter group", () => {
             expect(instance.inputs.storageEncrypted).to.equal(true);
             expect(instance.inputs.publiclyAccessible).to.equal(false);
-            expect(instance.inputs.dbSubnetGroupName).to.equal(CLUSTER_FIXTURE.databaseSubnetGroupName);
+            expect(instance.inputs.dbSubnetGroupName).to.equal(CLUSTER_FIXTURE.network.databaseSubnets[TIER_OF[stack as keyof typeof TIER_OF]].subnetGroupName);
             const parameters = only(run, "aws:rds/parameterGroup:ParameterGroup");
             expect(parameters.inputs.family).to.equal("postgres16");
             expect(parameters.inputs.parameters).to.deep.equal([{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }]);
@@ -120,8 +122,11 @@ for (const [stack, tier] of Object.entries(TIERS)) {
                 DATABASE_NAME: "fintrax",
                 DATABASE_USER: instance.inputs.username,
                 DATABASE_PASSWORD: generated,
+                PGSSLMODE: "verify-full",
+                PGSSLROOTCERT: "/etc/fintrax/rds/ca-bundle.pem",
             });
-            expect(data.DATABASE_URL).to.equal(`postgresql://fintrax:${generated}@${run.outputs.databaseHost}:5432/fintrax?sslmode=require`);
+            expect(data.DATABASE_URL).to.equal(
+                `postgresql://fintrax:${generated}@${run.outputs.databaseHost}:5432/fintrax?sslmode=verify-full&sslrootcert=/etc/fintrax/rds/ca-bundle.pem`);
         });
 
         it("hands the Secret to every service's container through envFrom", () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { CLUSTER_FIXTURE } from "../support/clusterFixture";
 import { committedPlan, named, ofKind } from "../support/environment";
 import { StackRun } from "../../plan/runtime";
 
@@ -80,10 +81,10 @@ for (const [stack, expected] of Object.entries(EXPECTED)) {
 }
 
 describe("environment egress by tier", () => {
-    it("development reaches anything but the instance metadata service", async () => {
+    it("development reaches anything outside the VPC, the Services and the instance metadata service", async () => {
         const run = await committedPlan("dev");
         const egress = policy(run, "allow-egress-internet").egress;
-        expect(egress).to.deep.equal([{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }] }]);
+        expect(egress).to.deep.equal([{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "172.20.0.0/16", "169.254.169.254/32"] } }] }]);
     });
 
     for (const stack of ["staging", "prod"]) {
@@ -103,7 +104,9 @@ describe("environment egress by tier", () => {
                 }
             }
             expect([...ports].sort((a, b) => a - b)).to.deep.equal([53, 443, 5432]);
-            expect(policy(run, "allow-egress-postgres").egress[0].to).to.deep.equal([{ ipBlock: { cidr: "10.0.0.0/16" } }]);
+            const tier = stack === "prod" ? "production" : "staging";
+            expect(policy(run, "allow-egress-postgres").egress[0].to).to.deep.equal(
+                CLUSTER_FIXTURE.network.databaseSubnets[tier].cidrs.map((cidr) => ({ ipBlock: { cidr } })));
             expect(ofKind(run, "NetworkPolicy").map((n) => n.inputs.metadata.name)).not.to.include("allow-egress-internet");
         });
     }

@@ -34,7 +34,8 @@ for (const [stack, tier] of Object.entries(TIERS)) {
                 expect(container.securityContext).to.deep.include({
                     allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] },
                 });
-                expect(container.volumeMounts).to.deep.equal([{ name: "tmp", mountPath: "/tmp" }]);
+                // A writable /tmp, and the RDS CA bundle the database URL's sslrootcert names (read-only).
+                expect(container.volumeMounts).to.deep.equal([{ name: "tmp", mountPath: "/tmp" }, { name: "config-0", mountPath: "/etc/fintrax/rds", readOnly: true }]);
                 expect(pod.volumes[0]).to.deep.include({ name: "tmp" });
                 expect(container.readinessProbe.httpGet.port).to.equal("http");
                 expect(container.livenessProbe.httpGet.port).to.equal("http");

@@ -15,7 +15,21 @@ export const CLUSTER_FIXTURE: ClusterExports = {
     privateSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
     nodeSecurityGroupId: "sg-0000000000000000a",
     clusterSecurityGroupId: "sg-0000000000000000b",
-    databaseSubnetGroupName: "fintrax-eks-shared-databases",
+    network: {
+        serviceCidr: "172.20.0.0/16",
+        kubernetesServiceIp: "172.20.0.1",
+        controlPlaneSubnetCidrs: ["10.0.101.0/24", "10.0.102.0/24", "10.0.16.0/20", "10.0.32.0/20"],
+        nodeSubnets: [
+            { zone: "us-east-1a", cidr: "10.0.16.0/20", prefixReservationCidr: "10.0.24.0/21" },
+            { zone: "us-east-1b", cidr: "10.0.32.0/20", prefixReservationCidr: "10.0.40.0/21" },
+        ],
+        publicSubnetCidrs: ["10.0.101.0/24", "10.0.102.0/24"],
+        databaseSubnets: {
+            development: { subnetGroupName: "fintrax-eks-shared-databases-development", cidrs: ["10.0.10.0/26", "10.0.10.64/26"] },
+            staging: { subnetGroupName: "fintrax-eks-shared-databases-staging", cidrs: ["10.0.11.0/26", "10.0.11.64/26"] },
+            production: { subnetGroupName: "fintrax-eks-shared-databases-production", cidrs: ["10.0.12.0/26", "10.0.12.64/26"] },
+        },
+    },
     ingressClassName: "nginx",
     ingressNamespace: "ingress-nginx",
     clusterIssuerName: "letsencrypt",
