@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ContainerResources, Quota } from "../config/tiers";
+import type { ContainerResources, Quota, StorageBudget } from "../config/tiers";
 
 export interface NamedNetworkPolicy {
     name: string;
@@ -13,6 +13,12 @@ export interface GuardedNamespaceArgs {
     /** Pod Security Standards level enforced; `restricted` is always warned and audited. */
     podSecurity: "baseline" | "restricted";
     quota: Quota;
+    /**
+     * For namespaces whose users are people (the environments): no LoadBalancer or NodePort Service (the
+     * quota admits none, whoever applies it) and persistent volumes within this budget. Platform namespaces
+     * that need a load balancer or volumes leave it out.
+     */
+    closedWithStorage?: StorageBudget;
     /** What a container that names no resources gets (LimitRange default requests and limits). */
     containerDefaults: ContainerResources;
     /** Allow rules layered on top of the namespace's default deny. */
@@ -60,6 +66,12 @@ export class GuardedNamespace extends pulumi.ComponentResource {
                     "limits.cpu": args.quota.limits.cpu,
                     "limits.memory": args.quota.limits.memory,
                     pods: String(args.quota.pods),
+                    ...(args.closedWithStorage ? {
+                        "services.loadbalancers": "0",
+                        "services.nodeports": "0",
+                        "requests.storage": args.closedWithStorage.requests,
+                        persistentvolumeclaims: String(args.closedWithStorage.claims),
+                    } : {}),
                 },
             },
         }, parent);
