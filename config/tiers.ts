@@ -25,6 +25,8 @@ export interface DatabaseSettings {
     backupRetentionDays: number;
 }
 
+import type { ValidationAction } from "../policies/admission/rule";
+
 /**
  * What persistent volumes a namespace may claim (ResourceQuota `requests.storage`, `persistentvolumeclaims`).
  * The services are stateless and their data lives in RDS, so this is scratch space, capped so that `kubectl
@@ -61,6 +63,12 @@ export interface TierPreset {
     podSecurity: "baseline" | "restricted";
     /** `open`: any egress except the cloud metadata service; `allowlist`: DNS, HTTPS and PostgreSQL only. */
     egress: "open" | "allowlist";
+    /**
+     * What the API server's admission policies do with an object that breaks a guardrail in this tier's
+     * namespaces: for the rules of every tier (the pack's `k8s-*`) and for production's (`prod-*`). As in the
+     * pack: enforced in staging and production, reported in development; production's rules advise staging.
+     */
+    admission: { everyTier: ValidationAction[]; production: ValidationAction[] };
     /** What the environment's deployers may do in its namespace. */
     deployerAccess: "edit" | "view";
     /**
@@ -92,6 +100,7 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         container: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
         database: { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 1 },
         podSecurity: "baseline",
+        admission: { everyTier: ["Warn", "Audit"], production: [] },
         egress: "open",
         deployerAccess: "edit",
         rollout: { maxSurge: 0, maxUnavailable: 1 },
@@ -107,6 +116,7 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         container: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
         database: { instanceClass: "db.t3.small", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 7 },
         podSecurity: "restricted",
+        admission: { everyTier: ["Deny"], production: ["Warn", "Audit"] },
         egress: "allowlist",
         deployerAccess: "edit",
         rollout: { maxSurge: 0, maxUnavailable: 1 },
@@ -122,6 +132,7 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         container: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "400m", memory: "512Mi" } },
         database: { instanceClass: "db.t3.medium", allocatedStorageGb: 100, multiAz: true, backupRetentionDays: 14 },
         podSecurity: "restricted",
+        admission: { everyTier: ["Deny"], production: ["Deny"] },
         egress: "allowlist",
         deployerAccess: "view",
         rollout: { maxSurge: 1, maxUnavailable: 0 },
