@@ -10,6 +10,7 @@ import {
 import { Network } from "../components/cluster/network";
 import { NodeGroups } from "../components/cluster/nodeGroups";
 import { ClusterAddons } from "../components/cluster/platformAddons";
+import { PlatformAccess } from "../components/cluster/platformAccess";
 import { PriorityClasses } from "../components/cluster/priorityClasses";
 import { AUTOSCALER_KUBERNETES_MINOR, daemonSetRequests } from "../components/cluster/versions";
 import { loadClusterSettings, MONITORING_NODE_LABEL } from "../config/cluster";
@@ -85,6 +86,11 @@ export = async (): Promise<Exported<ClusterExports>> => {
     }, onCluster);
 
     const priorities = new PriorityClasses("priorities", onCluster);
+    new PlatformAccess("platform-access", {
+        clusterName: cluster.clusterName,
+        region: settings.region,
+        ...settings.platformDeployment,
+    }, onCluster);
     new AdmissionPolicies("admission", {
         tiers: {
             development: TIER_PRESETS.development.admission,

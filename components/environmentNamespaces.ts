@@ -32,6 +32,7 @@ export function environmentNamespaces(args: EnvironmentNamespacesArgs, opts: pul
         podSecurity: args.podSecurity,
         quota: namespace.quota,
         closedWithStorage: args.storage,
+        platformBindings: true,
         containerDefaults: args.containerDefaults,
         allow,
         protect: args.protect,

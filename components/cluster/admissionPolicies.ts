@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import {
-    ADMISSION_RULES, TierAdmission, validatingAdmissionPolicy, validatingAdmissionPolicyBindings,
+    ADMISSION_RULES, platformDeployerScopeBinding, TierAdmission, validatingAdmissionPolicy, validatingAdmissionPolicyBindings,
 } from "../../policies/admission/objects";
+import { platformDeployerScopeRule } from "../../policies/admission/platformDeployerScope";
 import { platformLabels } from "../labels";
 
 export interface AdmissionPoliciesArgs {
@@ -13,7 +14,8 @@ export interface AdmissionPoliciesArgs {
 /**
  * The guardrails the API server itself enforces, whoever applies an object: one ValidatingAdmissionPolicy
  * per rule of policies/admission (the same rules the pack judges on Pulumi's resources) and a binding per
- * tier that selects the environment namespaces by their `fintrax.io/tier` label. Both kinds are
+ * tier that selects the environment namespaces by their `fintrax.io/tier` label; and the platform
+ * deployer's scope (policies/admission/platformDeployerScope.ts), bound everywhere. Both kinds are
  * cluster-scoped, so the cluster stack owns them; the environments only carry the label.
  */
 export class AdmissionPolicies extends pulumi.ComponentResource {
@@ -34,7 +36,15 @@ export class AdmissionPolicies extends pulumi.ComponentResource {
                 }, { parent: this, dependsOn: [policy] });
             }
         }
-        this.policyNames = ADMISSION_RULES.map((rule) => rule.name);
+        const scope = validatingAdmissionPolicy(platformDeployerScopeRule);
+        const scopePolicy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-${scope.metadata.name}`, {
+            metadata: { ...scope.metadata, labels }, spec: scope.spec,
+        }, { parent: this });
+        const scopeBinding = platformDeployerScopeBinding();
+        new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-${scopeBinding.metadata.name}`, {
+            metadata: { ...scopeBinding.metadata, labels }, spec: scopeBinding.spec,
+        }, { parent: this, dependsOn: [scopePolicy] });
+        this.policyNames = [...ADMISSION_RULES, platformDeployerScopeRule].map((rule) => rule.name);
         this.registerOutputs({ policyNames: this.policyNames });
     }
 }

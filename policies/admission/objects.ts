@@ -1,4 +1,5 @@
 import { ENVIRONMENT_TIERS, TIER_LABEL } from "../lib/namespaces";
+import { platformDeployerScopeRule } from "./platformDeployerScope";
 import type { AdmissionRule, ValidationAction } from "./rule";
 import {
     containerResourcesRule, imagePinnedRule, imageRegistryRule, noBarePodsRule, podSecurityRule, saTokenAutomountRule, serviceExposureRule,
@@ -17,12 +18,15 @@ export type TierAdmission = Record<EnvironmentTier, { everyTier: ValidationActio
 const API_VERSION = "admissionregistration.k8s.io/v1";
 const CROSSGUARD_ANNOTATION = "fintrax.io/crossguard-policy";
 
+/** A rule as admission alone sees it: the pack counterpart and the tier scope are what the pack's rules add. */
+type PolicyDefinition = Omit<AdmissionRule, "crossGuardPolicy" | "scope"> & { crossGuardPolicy?: string };
+
 /** The ValidatingAdmissionPolicy of a rule, as the API server receives it. */
-export function validatingAdmissionPolicy(rule: AdmissionRule) {
+export function validatingAdmissionPolicy(rule: PolicyDefinition) {
     return {
         apiVersion: API_VERSION,
         kind: "ValidatingAdmissionPolicy",
-        metadata: { name: rule.name, annotations: { [CROSSGUARD_ANNOTATION]: rule.crossGuardPolicy } },
+        metadata: { name: rule.name, ...(rule.crossGuardPolicy ? { annotations: { [CROSSGUARD_ANNOTATION]: rule.crossGuardPolicy } } : {}) },
         spec: {
             // An expression that cannot be evaluated refuses the object rather than letting it through.
             failurePolicy: "Fail",
@@ -49,4 +53,14 @@ export function validatingAdmissionPolicyBindings(rule: AdmissionRule, tiers: Ti
             },
         }] : [];
     });
+}
+
+/** The platform deployer's scope: bound to every namespace and to cluster-scoped objects, always denying. */
+export function platformDeployerScopeBinding() {
+    return {
+        apiVersion: API_VERSION,
+        kind: "ValidatingAdmissionPolicyBinding",
+        metadata: { name: platformDeployerScopeRule.name },
+        spec: { policyName: platformDeployerScopeRule.name, validationActions: ["Deny"] as ValidationAction[] },
+    };
 }

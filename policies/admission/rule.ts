@@ -18,7 +18,7 @@ export interface ResourceRule {
     apiGroups: string[];
     apiVersions: string[];
     resources: string[];
-    operations: Array<"CREATE" | "UPDATE">;
+    operations: Array<"CREATE" | "UPDATE" | "DELETE">;
 }
 
 export interface NamedExpression {

@@ -40,8 +40,8 @@ describe("cluster config: the committed stack file", () => {
             labels: { "workload-type": "monitoring" },
             taints: [{ key: "workload-type", value: "monitoring", effect: "NoSchedule" }],
         });
-        // Only the admins (an example principal to replace) are not a default.
-        expect({ ...settings, admins: [] }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
+        // Only the admins and the platform deployment roles (example principals to replace) are not a default.
+        expect({ ...settings, admins: [], platformDeployment: { deployers: [], previewers: [] } }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
     });
 });
 

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { ADMISSION_RULES, validatingAdmissionPolicy } from "../../../policies/admission/objects";
+import { platformDeployerScopeRule } from "../../../policies/admission/platformDeployerScope";
 import { imageRegistryRule, PRODUCTION_REGISTRIES, saTokenAutomountRule } from "../../../policies/admission/rules";
 import { TIER_PRESETS, Tier } from "../../../config/tiers";
 import type { PlannedResource } from "../../../plan/runtime";
@@ -93,9 +94,10 @@ describe("admission policies on the shared cluster", () => {
 
     it("creates one ValidatingAdmissionPolicy per rule, failing closed, with the provider of the cluster", () => {
         const policies = ofKind("ValidatingAdmissionPolicy");
-        expect(policies.map((p) => p.inputs.metadata.name)).to.have.members(ADMISSION_RULES.map((rule) => rule.name));
+        expect(policies.map((p) => p.inputs.metadata.name)).to.have.members([...ADMISSION_RULES, platformDeployerScopeRule].map((rule) => rule.name));
         for (const policy of policies) {
-            expect(policy.inputs.spec).to.deep.equal(policyNamed(policy.inputs.metadata.name).spec);
+            expect(policy.inputs.spec).to.deep.equal(validatingAdmissionPolicy(policy.inputs.metadata.name === platformDeployerScopeRule.name
+                ? platformDeployerScopeRule : ADMISSION_RULES.find((rule) => rule.name === policy.inputs.metadata.name)!).spec);
             expect(policy.inputs.spec.failurePolicy).to.equal("Fail");
             expect(policy.provider, policy.name).to.be.a("string").and.to.contain("kubernetes");
         }
