@@ -37,6 +37,7 @@ export = async () => {
         labels,
         podSecurity: preset.podSecurity,
         containerDefaults: preset.container,
+        storage: preset.storage,
         network: {
             ingressNamespace: cluster.output("ingressNamespace"),
             monitoringNamespace: cluster.output("monitoringNamespace"),

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ClusterExports } from "../components/clusterExports";
+import { AdmissionPolicies } from "../components/cluster/admissionPolicies";
 import { EksCluster } from "../components/cluster/eksCluster";
 import { INGRESS_CLASS_NAME, INGRESS_NAMESPACE, IngressAndCertificates } from "../components/cluster/ingress";
 import {
@@ -9,10 +10,12 @@ import {
 import { kubernetesApiAddresses, Network } from "../components/cluster/network";
 import { NodeGroups } from "../components/cluster/nodeGroups";
 import { ClusterAddons } from "../components/cluster/platformAddons";
+import { PlatformAccess } from "../components/cluster/platformAccess";
 import { PriorityClasses } from "../components/cluster/priorityClasses";
 import { AUTOSCALER_KUBERNETES_MINOR, daemonSetRequests } from "../components/cluster/versions";
 import { ALERT_WEBHOOK_KEY, CLUSTER_NAMESPACE, loadClusterSettings, MONITORING_NODE_LABEL } from "../config/cluster";
 import { stackFileName } from "../config/load";
+import { TIER_PRESETS } from "../config/tiers";
 
 /** Each export as the program may hand it over: a plain value or an output that resolves to it. */
 type Exported<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -94,6 +97,18 @@ export = async (): Promise<Exported<ClusterExports>> => {
     }, onCluster);
 
     const priorities = new PriorityClasses("priorities", onCluster);
+    new PlatformAccess("platform-access", {
+        clusterName: cluster.clusterName,
+        region: settings.region,
+        ...settings.platformDeployment,
+    }, onCluster);
+    new AdmissionPolicies("admission", {
+        tiers: {
+            development: TIER_PRESETS.development.admission,
+            staging: TIER_PRESETS.staging.admission,
+            production: TIER_PRESETS.production.admission,
+        },
+    }, onCluster);
 
     return {
         clusterName: cluster.clusterName,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import { APP_DEPLOYER_BOUNDARY_NAME, appDeployerRules } from "./accessModel";
 
 export interface EnvironmentAccessArgs {
     environment: string;
@@ -15,26 +16,11 @@ export interface EnvironmentAccessArgs {
     labels: Record<string, string>;
 }
 
-/** Workload kinds a deployer works with. Guardrails (quota, limits, network policies, RBAC) are not among them. */
-const WORKLOAD_RESOURCES = [
-    { apiGroups: [""], resources: ["pods", "pods/log", "services", "endpoints", "configmaps", "persistentvolumeclaims", "serviceaccounts", "events"] },
-    { apiGroups: ["apps"], resources: ["deployments", "deployments/scale", "replicasets", "statefulsets"] },
-    { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"] },
-    { apiGroups: ["batch"], resources: ["jobs", "cronjobs"] },
-    { apiGroups: ["networking.k8s.io"], resources: ["ingresses"] },
-    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"] },
-];
-const GUARDRAIL_RESOURCES = [
-    { apiGroups: [""], resources: ["resourcequotas", "limitranges"] },
-    { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"] },
-];
-const READ = ["get", "list", "watch"];
-const WRITE = [...READ, "create", "update", "patch", "delete"];
-
 /**
- * Who may deploy to one environment: an IAM role for its pipeline, mapped by an EKS access entry to a
- * Kubernetes group, and a namespaced Role for that group in each of the environment's namespaces. Nothing here
- * reaches beyond them.
+ * Who may deploy to one environment by hand (docs/access.md): an IAM role that may get a token for the
+ * cluster and nothing else (its permissions boundary, created by the cluster stack, says so for good), mapped
+ * by an EKS access entry to a Kubernetes group, and a namespaced Role for that group in each of the
+ * environment's namespaces. No EKS access policy: what the group may do is reviewed here, in RBAC.
  */
 export class EnvironmentAccess extends pulumi.ComponentResource {
     readonly deployerRoleArn: pulumi.Output<string>;
@@ -45,9 +31,10 @@ export class EnvironmentAccess extends pulumi.ComponentResource {
         const parent = { parent: this };
         this.group = `fintrax-${args.environment}-deployers`;
 
+        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
         const principals = args.trustedPrincipals.length
             ? pulumi.output(args.trustedPrincipals)
-            : aws.getCallerIdentityOutput({}, parent).apply((identity) => [`arn:aws:iam::${identity.accountId}:root`]);
+            : accountId.apply((account) => [`arn:aws:iam::${account}:root`]);
         const role = new aws.iam.Role(`${name}-deployer`, {
             name: `fintrax-${args.environment}-deployer`,
             description: `Deploys the ${args.environment} environment (namespace-scoped on the shared cluster)`,
@@ -56,22 +43,24 @@ export class EnvironmentAccess extends pulumi.ComponentResource {
                 Statement: [{ Effect: "Allow", Principal: { AWS: principals }, Action: "sts:AssumeRole" }],
             }),
             maxSessionDuration: 3600,
+            permissionsBoundary: pulumi.interpolate`arn:aws:iam::${accountId}:policy/${APP_DEPLOYER_BOUNDARY_NAME}`,
         }, parent);
         this.deployerRoleArn = role.arn;
+        // `aws eks update-kubeconfig` and `aws eks get-token` need only this; the token is a presigned STS call.
+        new aws.iam.RolePolicy(`${name}-deployer-token`, {
+            role: role.name,
+            name: "eks-token",
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: pulumi.interpolate`arn:aws:eks:*:${accountId}:cluster/${args.clusterName}` }],
+            }),
+        }, parent);
 
-        const entry = new aws.eks.AccessEntry(`${name}-access-entry`, {
+        new aws.eks.AccessEntry(`${name}-access-entry`, {
             clusterName: args.clusterName,
             principalArn: role.arn,
             kubernetesGroups: [this.group],
             type: "STANDARD",
-        }, parent);
-        // AWS's view policy, scoped to the namespace, lets `kubectl get` work; what the deployers may change
-        // comes from the Role below, so it is reviewed in code rather than in an AWS-managed policy.
-        new aws.eks.AccessPolicyAssociation(`${name}-access-view`, {
-            clusterName: args.clusterName,
-            principalArn: entry.principalArn,
-            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-            accessScope: { type: "namespace", namespaces: [args.namespace, ...args.extraNamespaces ?? []] },
         }, parent);
 
         // The environment's own namespace keeps the resource names it always had; an extra one's carry its name.
@@ -83,10 +72,7 @@ export class EnvironmentAccess extends pulumi.ComponentResource {
             const metadata = { name: "deployer", namespace, labels: args.labels };
             const roleObject = new k8s.rbac.v1.Role(`${prefix}-role`, {
                 metadata,
-                rules: [
-                    ...WORKLOAD_RESOURCES.map((rule) => ({ ...rule, verbs: args.access === "edit" ? WRITE : READ })),
-                    ...GUARDRAIL_RESOURCES.map((rule) => ({ ...rule, verbs: READ })),
-                ],
+                rules: appDeployerRules(args.access),
             }, parent);
             new k8s.rbac.v1.RoleBinding(`${prefix}-role-binding`, {
                 metadata,

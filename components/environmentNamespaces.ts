@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerResources, Quota } from "../config/tiers";
+import type { ContainerResources, Quota, StorageBudget } from "../config/tiers";
 import { GuardedNamespace, NamedNetworkPolicy } from "./guardedNamespace";
 import { EnvironmentNetworkArgs, environmentNetworkPolicies, extraNamespaceNetworkPolicies } from "./networkPolicies";
 
@@ -11,6 +11,8 @@ export interface EnvironmentNamespacesArgs {
     labels: Record<string, string>;
     podSecurity: "baseline" | "restricted";
     containerDefaults: ContainerResources;
+    /** Each namespace's persistent-volume budget; none of them admits a LoadBalancer or NodePort Service. */
+    storage: StorageBudget;
     network: Omit<EnvironmentNetworkArgs, "peers">;
     protect: boolean;
 }
@@ -29,6 +31,8 @@ export function environmentNamespaces(args: EnvironmentNamespacesArgs, opts: pul
         labels: args.labels,
         podSecurity: args.podSecurity,
         quota: namespace.quota,
+        closedWithStorage: args.storage,
+        platformBindings: true,
         containerDefaults: args.containerDefaults,
         allow,
         protect: args.protect,

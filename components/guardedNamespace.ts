@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ContainerResources, Quota } from "../config/tiers";
+import type { ContainerResources, Quota, StorageBudget } from "../config/tiers";
+import { PLATFORM_ROLE_BINDINGS } from "./accessModel";
 
 export interface NamedNetworkPolicy {
     name: string;
@@ -13,10 +14,21 @@ export interface GuardedNamespaceArgs {
     /** Pod Security Standards level enforced; `restricted` is always warned and audited. */
     podSecurity: "baseline" | "restricted";
     quota: Quota;
+    /**
+     * For namespaces whose users are people (the environments): no LoadBalancer or NodePort Service (the
+     * quota admits none, whoever applies it) and persistent volumes within this budget. Platform namespaces
+     * that need a load balancer or volumes leave it out.
+     */
+    closedWithStorage?: StorageBudget;
     /** What a container that names no resources gets (LimitRange default requests and limits). */
     containerDefaults: ContainerResources;
     /** Allow rules layered on top of the namespace's default deny. */
     allow: NamedNetworkPolicy[];
+    /**
+     * Bind the platform identities (components/accessModel.ts) in the namespace before anything else is created
+     * in it: the platform deployer has its rights in an environment namespace only through this binding.
+     */
+    platformBindings?: boolean;
     /** Keep the namespace (and so everything in it) from being deleted by an update or destroy. */
     protect?: boolean;
 }
@@ -49,6 +61,13 @@ export class GuardedNamespace extends pulumi.ComponentResource {
             },
         }, { ...parent, protect: args.protect ?? false });
         this.namespaceName = this.namespace.metadata.name;
+        const access = args.platformBindings ? Object.entries(PLATFORM_ROLE_BINDINGS).map(([key, binding]) =>
+            new k8s.rbac.v1.RoleBinding(`${name}-platform-${key}`, {
+                metadata: { name: binding.name, namespace: this.namespaceName, labels: args.labels },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: binding.clusterRole },
+                subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: binding.group }],
+            }, parent)) : [];
+        const inside = { ...parent, dependsOn: access };
         const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespaceName, labels: args.labels });
 
         new k8s.core.v1.ResourceQuota(`${name}-quota`, {
@@ -60,9 +79,15 @@ export class GuardedNamespace extends pulumi.ComponentResource {
                     "limits.cpu": args.quota.limits.cpu,
                     "limits.memory": args.quota.limits.memory,
                     pods: String(args.quota.pods),
+                    ...(args.closedWithStorage ? {
+                        "services.loadbalancers": "0",
+                        "services.nodeports": "0",
+                        "requests.storage": args.closedWithStorage.requests,
+                        persistentvolumeclaims: String(args.closedWithStorage.claims),
+                    } : {}),
                 },
             },
-        }, parent);
+        }, inside);
 
         new k8s.core.v1.LimitRange(`${name}-limits`, {
             metadata: metadata("container-defaults"),
@@ -73,7 +98,7 @@ export class GuardedNamespace extends pulumi.ComponentResource {
                     default: args.containerDefaults.limits,
                 }],
             },
-        }, parent);
+        }, inside);
 
         // Deny everything first; each allow below opens one deliberate path.
         const policies: NamedNetworkPolicy[] = [
@@ -84,7 +109,7 @@ export class GuardedNamespace extends pulumi.ComponentResource {
             new k8s.networking.v1.NetworkPolicy(`${name}-${policy.name}`, {
                 metadata: metadata(policy.name),
                 spec: policy.spec,
-            }, parent);
+            }, inside);
         }
 
         this.registerOutputs({ namespaceName: this.namespaceName });

@@ -5,6 +5,9 @@ import { boolean, cidrRange, dnsLabel, iamPrincipalArn, integer, ipv4Cidr } from
 import { ConfigError, parseConfig, readNamespace } from "./load";
 import { TIERS, type Tier } from "./tiers";
 
+/** An IAM role: the platform identities get an inline policy, which IAM attaches to roles by name. */
+const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/fintrax-platform-deployer");
+
 export const CLUSTER_NAMESPACE = "fintrax-cluster";
 
 /** The label and taint that reserve the monitoring node group for the monitoring stack (seed 000). */
@@ -176,6 +179,11 @@ function clusterSchema(region: string) {
             .superRefine(uniqueItems("the CIDR"))
             .default([PLACEHOLDER_API_CIDR]),
         admins: z.array(iamPrincipalArn).superRefine(uniqueItems("the principal")).default([]),
+        /** Who runs the environment stacks (docs/access.md): `pulumi up` (deployers) and `pulumi preview` (previewers). */
+        platformDeployment: z.strictObject({
+            deployers: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
+            previewers: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
+        }).default({ deployers: [], previewers: [] }),
         nodeGroups: z.strictObject({ general: nodeGroup, monitoring: nodeGroup }).superRefine((groups, ctx) => {
             if (groups.general.minSize < 1) {
                 ctx.addIssue({ code: "custom", path: ["general", "minSize"], message: "must be at least 1: the platform add-ons (CoreDNS, ingress, cert-manager) run on this group" });
@@ -273,6 +281,7 @@ export interface ClusterSettings {
     kubernetesVersion: string;
     endpointPublicAccessCidrs: string[];
     admins: string[];
+    platformDeployment: { deployers: string[]; previewers: string[] };
     nodeGroups: { general: NodeGroupSettings; monitoring: NodeGroupSettings };
     acmeEmail: string;
     /** Whether a webhook receiver is configured; its URL is read only as a Pulumi secret (cluster/index.ts). */
@@ -320,6 +329,7 @@ export function loadClusterSettings(
         kubernetesVersion: raw.kubernetesVersion,
         endpointPublicAccessCidrs: raw.endpointPublicAccessCidrs,
         admins: raw.admins,
+        platformDeployment: raw.platformDeployment,
         nodeGroups: { general: group("general"), monitoring: group("monitoring") },
         acmeEmail: raw.acmeEmail,
         alertWebhookConfigured: raw[ALERT_WEBHOOK_KEY] !== undefined,

@@ -8,7 +8,7 @@ import {
 } from "./fields";
 import { pinnedImage } from "./fields";
 import {
-    DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
+    ContainerResources, DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
     TIER_PRESETS, TierPreset, TIERS, tierFor,
 } from "./tiers";
 
@@ -197,22 +197,21 @@ export function loadEnvironmentSettings(file: string, all?: Record<string, strin
         databases: databasesOf(raw.database, preset),
         extraNamespaces: (raw.extraNamespaces ?? []).map((extra) => ({ name: `${extra.name}-${raw.environment}`, quota: extra.quota })),
     };
-    return { settings, warnings: checkQuotaFit(settings, file, raw.quota !== undefined) };
+    checkQuotaFit(settings, file, raw.quota !== undefined);
+    return { settings, warnings: [] };
 }
 
 interface Usage { pods: number; requests: { cpu: number; memory: number }; limits: { cpu: number; memory: number } }
 
-function usage(services: ServiceSettings[], replicas: (s: ServiceSettings) => number): Usage {
-    const total: Usage = { pods: 0, requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } };
-    for (const s of services) {
-        const n = replicas(s);
-        total.pods += n;
-        for (const kind of ["requests", "limits"] as const) {
-            total[kind].cpu += n * parseQuantity(s.resources[kind].cpu);
-            total[kind].memory += n * parseQuantity(s.resources[kind].memory);
-        }
-    }
-    return total;
+/** What `pods` pods of the given resources add up to. */
+function usageOf(pods: number, resources: ContainerResources): Usage {
+    const sum = (kind: "requests" | "limits") => ({ cpu: pods * parseQuantity(resources[kind].cpu), memory: pods * parseQuantity(resources[kind].memory) });
+    return { pods, requests: sum("requests"), limits: sum("limits") };
+}
+
+function plus(a: Usage, b: Usage): Usage {
+    const add = (kind: "requests" | "limits") => ({ cpu: a[kind].cpu + b[kind].cpu, memory: a[kind].memory + b[kind].memory });
+    return { pods: a.pods + b.pods, requests: add("requests"), limits: add("limits") };
 }
 
 function overruns(need: Usage, quota: Quota): string[] {
@@ -230,24 +229,22 @@ function overruns(need: Usage, quota: Quota): string[] {
 }
 
 /**
- * The services must fit the namespace quota at their minimum replicas plus one rollout surge each (else
- * they could never all start, or never roll out): an error. At their maximum they should fit too, or the
- * autoscaler will hit the quota before its ceiling: a warning.
+ * The namespace quota must hold the worst case, or the quota admission refuses pods exactly when load is
+ * high: every service at its autoscaler's maximum, all rolling out at once with their surge, plus the pods
+ * that run beside them (the ACME solver while a certificate renews). Anything less is an error.
  */
-function checkQuotaFit(settings: EnvironmentSettings, file: string, quotaFromFile: boolean): string[] {
+function checkQuotaFit(settings: EnvironmentSettings, file: string, quotaFromFile: boolean): void {
     const surge = settings.preset.rollout.maxSurge;
+    const { acmeSolverAllowance: solver } = settings.preset;
     const key = quotaFromFile ? "fintrax:quota" : "fintrax:services";
-    const atMin = overruns(usage(settings.services, (s) => s.replicas.min + surge), settings.quota);
-    if (atMin.length) {
+    const services = settings.services.map((s) => usageOf(s.replicas.max + surge, s.resources));
+    const worstCase = [...services, usageOf(solver.pods, solver.resources)].reduce(plus);
+    const problems = overruns(worstCase, settings.quota);
+    if (problems.length) {
         throw new ConfigError([
-            `${file}: ${key}: the services at their minimum replicas${surge ? ` plus ${surge} rollout surge each` : ""} ` +
-            `must fit the namespace quota (${settings.tier} tier): ${atMin.join("; ")}. ` +
-            "Lower replicas.min or the services' resources, or raise fintrax:quota.",
+            `${file}: ${key}: the namespace quota (${settings.tier} tier) must hold the services at their maximum replicas` +
+            `${surge ? ` plus ${surge} rollout surge each` : ""}${solver.pods ? ` and ${solver.pods} ACME solver pod` : ""}: ` +
+            `${problems.join("; ")}. Lower replicas.max or the services' resources, or raise fintrax:quota.`,
         ]);
     }
-    const atMax = overruns(usage(settings.services, (s) => s.replicas.max), settings.quota);
-    return atMax.length
-        ? [`${file}: ${key}: at their maximum replicas the services exceed the namespace quota (${atMax.join("; ")}); ` +
-            "the autoscalers will stop at the quota before their maximum."]
-        : [];
 }

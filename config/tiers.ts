@@ -25,8 +25,36 @@ export interface DatabaseSettings {
     backupRetentionDays: number;
 }
 
+import type { ValidationAction } from "../policies/admission/rule";
+
+/**
+ * What persistent volumes a namespace may claim (ResourceQuota `requests.storage`, `persistentvolumeclaims`).
+ * The services are stateless and their data lives in RDS, so this is scratch space, capped so that `kubectl
+ * apply` of a PVC cannot buy EBS volumes without limit.
+ */
+export interface StorageBudget {
+    requests: string;
+    claims: number;
+}
+
+/** Pods that run in an environment namespace beside its services, held in the quota's worst case. */
+export interface PodAllowance {
+    pods: number;
+    /** What each of those pods requests and is limited to. */
+    resources: ContainerResources;
+}
+
 export interface TierPreset {
+    /** Sized for the worst case: every service at its autoscaler's maximum, all rolling out, plus the ACME solver. */
     quota: Quota;
+    storage: StorageBudget;
+    /**
+     * cert-manager's HTTP-01 solver pod lands in the namespace of the Ingress it validates; one host per
+     * environment means one solver at a time. Its resources are the cert-manager controller's defaults
+     * (`--acme-http01-solver-resource-{request,limits}-{cpu,memory}`: 10m/64Mi, 100m/64Mi; read on
+     * cert-manager.io/docs/cli/controller/ on 2026-12-01). With DNS-01 no solver pod runs: set pods to 0.
+     */
+    acmeSolverAllowance: PodAllowance;
     replicas: { min: number; max: number };
     /** LimitRange defaults, and the resources of a service that names none. Limits are twice the requests. */
     container: ContainerResources;
@@ -35,6 +63,12 @@ export interface TierPreset {
     podSecurity: "baseline" | "restricted";
     /** `open`: any egress except the cloud metadata service; `allowlist`: DNS, HTTPS and PostgreSQL only. */
     egress: "open" | "allowlist";
+    /**
+     * What the API server's admission policies do with an object that breaks a guardrail in this tier's
+     * namespaces: for the rules of every tier (the pack's `k8s-*`) and for production's (`prod-*`). As in the
+     * pack: enforced in staging and production, reported in development; production's rules advise staging.
+     */
+    admission: { everyTier: ValidationAction[]; production: ValidationAction[] };
     /** What the environment's deployers may do in its namespace. */
     deployerAccess: "edit" | "view";
     /**
@@ -52,13 +86,21 @@ export interface TierPreset {
     criticalPriority: boolean;
 }
 
+const ACME_SOLVER: PodAllowance = {
+    pods: 1,
+    resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+};
+
 export const TIER_PRESETS: Record<Tier, TierPreset> = {
     development: {
-        quota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 10 },
+        quota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 11 },
+        storage: { requests: "10Gi", claims: 5 },
+        acmeSolverAllowance: ACME_SOLVER,
         replicas: { min: 1, max: 2 },
         container: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
         database: { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 1 },
         podSecurity: "baseline",
+        admission: { everyTier: ["Warn", "Audit"], production: [] },
         egress: "open",
         deployerAccess: "edit",
         rollout: { maxSurge: 0, maxUnavailable: 1 },
@@ -67,11 +109,14 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         criticalPriority: false,
     },
     staging: {
-        quota: { requests: { cpu: "3", memory: "6Gi" }, limits: { cpu: "6", memory: "12Gi" }, pods: 15 },
+        quota: { requests: { cpu: "3", memory: "6Gi" }, limits: { cpu: "6", memory: "12Gi" }, pods: 16 },
+        storage: { requests: "10Gi", claims: 5 },
+        acmeSolverAllowance: ACME_SOLVER,
         replicas: { min: 2, max: 3 },
         container: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
         database: { instanceClass: "db.t3.small", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 7 },
         podSecurity: "restricted",
+        admission: { everyTier: ["Deny"], production: ["Warn", "Audit"] },
         egress: "allowlist",
         deployerAccess: "edit",
         rollout: { maxSurge: 0, maxUnavailable: 1 },
@@ -80,11 +125,14 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         criticalPriority: false,
     },
     production: {
-        quota: { requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "8", memory: "16Gi" }, pods: 20 },
+        quota: { requests: { cpu: "5.5", memory: "8Gi" }, limits: { cpu: "11", memory: "16Gi" }, pods: 26 },
+        storage: { requests: "20Gi", claims: 5 },
+        acmeSolverAllowance: ACME_SOLVER,
         replicas: { min: 3, max: 5 },
         container: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "400m", memory: "512Mi" } },
         database: { instanceClass: "db.t3.medium", allocatedStorageGb: 100, multiAz: true, backupRetentionDays: 14 },
         podSecurity: "restricted",
+        admission: { everyTier: ["Deny"], production: ["Deny"] },
         egress: "allowlist",
         deployerAccess: "view",
         rollout: { maxSurge: 1, maxUnavailable: 0 },
@@ -101,7 +149,10 @@ export function tierFor(environment: string): Tier {
     return "development";
 }
 
-/** Production's five services at the seed's 3–5 replicas would need 25 pods of a 20-pod quota; see README. */
+/**
+ * Production's default services scale 3–4, not the seed's 3–5: at 5 the worst case (25 pods + 5 surging +
+ * the solver) would need 31 pods and 6.1 CPU of requests; see README ("Quotas hold the worst case").
+ */
 export const PRODUCTION_DEFAULT_MAX_REPLICAS = 4;
 
 /** Fintrax's five services (seed 000), pinned by tag; replicas and resources come from the tier. */

@@ -1,28 +1,44 @@
 import { describeObject, effectiveNamespace, isNamespaced, kindIn, metadataOf, valueAt } from "./lib/kubernetes";
 import { quoteList, violation } from "./lib/messages";
 import { deniedDirections } from "./lib/networkPolicy";
-import { everyNamespaceHas, NAMESPACE_TYPE, QUOTA_KEYS, quotaHard } from "./lib/namespaces";
+import { ENVIRONMENT_QUOTA_KEYS, ENVIRONMENT_TIERS, everyNamespaceHas, EXTERNAL_SERVICE_KEYS, isEnvironmentNamespace, NAMESPACE_TYPE, QUOTA_KEYS, quotaHard, TIER_LABEL } from "./lib/namespaces";
 import { isQuantity, parseQuantity } from "./lib/quantity";
 import { cpuAndMemory, POD_SECURITY_LEVELS, PodSecurityLevel, podSecurityLevel } from "./lib/schema";
-import type { ResourceValidationPolicy, StackValidationPolicy } from "./lib/types";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "./lib/types";
 
 /**
  * Namespace guardrails: an environment is a namespace, so a namespace must be capped (quota, limit range),
  * closed by default (network policy), admitted at a Pod Security level, and the only place objects go.
  */
 
+/** The hard value of `key` in a quota, under any spelling the API server accepts for it. */
+function hardValue(quota: PolicyResource, key: string): unknown {
+    return QUOTA_KEYS[key] ? quotaHard(quota.props.spec?.hard, key) : quota.props.spec?.hard?.[key];
+}
+
+/** What the unscoped quotas of a namespace leave uncapped; an environment's must also admit no external Service. */
+function unsetQuotaKeys(quotas: PolicyResource[], isEnvironment: boolean): string | undefined {
+    const required = [...Object.keys(QUOTA_KEYS), ...(isEnvironment ? ENVIRONMENT_QUOTA_KEYS : [])];
+    const unset = required.filter((key) => quotas.every((quota) => hardValue(quota, key) === undefined));
+    if (unset.length) return `has no ResourceQuota limit for ${quoteList(unset)}`;
+    const isZero = (value: unknown) => isQuantity(value) && parseQuantity(value) === 0;
+    const exposed = isEnvironment ? EXTERNAL_SERVICE_KEYS.filter((key) => !quotas.some((quota) => isZero(hardValue(quota, key)))) : [];
+    return exposed.length ? `has a ResourceQuota admitting ${quoteList(exposed)} above 0, so anyone who may create a Service can open the namespace to the outside` : undefined;
+}
+
 export const namespaceQuota: StackValidationPolicy = everyNamespaceHas({
     name: "k8s-namespace-quota",
-    description: "Every Namespace has a ResourceQuota setting requests.cpu, requests.memory, limits.cpu, limits.memory and pods.",
+    description: "Every Namespace has a ResourceQuota setting requests.cpu, requests.memory, limits.cpu, limits.memory and pods; " +
+        `an environment namespace (${TIER_LABEL} one of ${ENVIRONMENT_TIERS.join(", ")}) also ${ENVIRONMENT_QUOTA_KEYS.join(", ")}.`,
     kind: "ResourceQuota",
-    missing: (quotas) => {
+    missing: (quotas, namespace) => {
         // A scoped quota (BestEffort, a priority class…) caps only some pods, so it does not cap the namespace.
         const unscoped = quotas.filter((quota) => !quota.props.spec?.scopes?.length && !quota.props.spec?.scopeSelector);
         if (!unscoped.length) return quotas.length ? "has only scoped ResourceQuotas, which cap some pods, not the namespace" : "has no ResourceQuota";
-        const unset = Object.keys(QUOTA_KEYS).filter((key) => unscoped.every((quota) => quotaHard(quota.props.spec?.hard, key) === undefined));
-        return unset.length ? `has no ResourceQuota limit for ${quoteList(unset)}` : undefined;
+        return unsetQuotaKeys(unscoped, isEnvironmentNamespace(namespace));
     },
-    fix: "add a ResourceQuota in the namespace whose spec.hard sets requests.cpu, requests.memory, limits.cpu, limits.memory and pods",
+    fix: "add a ResourceQuota in the namespace whose spec.hard sets requests.cpu, requests.memory, limits.cpu, limits.memory and pods " +
+        `(in an environment namespace also services.loadbalancers: 0, services.nodeports: 0, requests.storage and persistentvolumeclaims)`,
 });
 
 const CONTAINER_DEFAULTS = ["defaultRequest.cpu", "defaultRequest.memory", "default.memory"];
@@ -67,7 +83,7 @@ export const quotaBudget: ResourceValidationPolicy = {
             // Defaults are the development budget: preview environments (pr-42) are development stacks.
             requests: { ...cpuAndMemory, default: { cpu: "2", memory: "4Gi" } },
             limits: { ...cpuAndMemory, default: { cpu: "4", memory: "8Gi" } },
-            pods: { type: "integer", minimum: 1, default: 10 },
+            pods: { type: "integer", minimum: 1, default: 11 },
         },
     },
     validateResource: (args, reportViolation) => {

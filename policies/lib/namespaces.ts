@@ -16,7 +16,7 @@ export interface NamespaceRequirement {
     /** The kind the namespace must hold, e.g. ResourceQuota. */
     kind: string;
     /** What the objects of that kind in the namespace fail to provide, or undefined when they suffice. */
-    missing: (objects: PolicyResource[]) => string | undefined;
+    missing: (objects: PolicyResource[], namespace: PolicyResource) => string | undefined;
     fix: string;
 }
 
@@ -30,7 +30,7 @@ export function everyNamespaceHas(requirement: NamespaceRequirement): StackValid
             const candidates = args.resources.filter((resource) => kindIn(resource.type, [requirement.kind]));
             for (const namespace of namespaces) {
                 const name = metadataOf(namespace.props).name ?? namespace.name;
-                const problem = requirement.missing(candidates.filter((object) => effectiveNamespace(object) === name));
+                const problem = requirement.missing(candidates.filter((object) => effectiveNamespace(object) === name), namespace);
                 if (problem) reportViolation(violation(`Namespace ${name}`, problem, requirement.fix), namespace.urn);
             }
         },
@@ -45,6 +45,21 @@ export const QUOTA_KEYS: Record<string, string[]> = {
     "limits.memory": ["limits.memory"],
     "pods": ["pods"],
 };
+
+/**
+ * What an environment namespace's quota sets besides: no LoadBalancer or NodePort Service (a user with
+ * `edit` could otherwise buy a public load balancer) and a persistent-storage budget.
+ */
+export const EXTERNAL_SERVICE_KEYS = ["services.loadbalancers", "services.nodeports"];
+export const ENVIRONMENT_QUOTA_KEYS = [...EXTERNAL_SERVICE_KEYS, "requests.storage", "persistentvolumeclaims"];
+
+/** Every namespace carries its tier: an environment's (these three), or `platform` for the cluster's own. */
+export const TIER_LABEL = "fintrax.io/tier";
+export const ENVIRONMENT_TIERS = ["development", "staging", "production"] as const;
+
+export function isEnvironmentNamespace(namespace: { props: any }): boolean {
+    return (ENVIRONMENT_TIERS as readonly string[]).includes(metadataOf(namespace.props).labels[TIER_LABEL]);
+}
 
 /** The hard limit a quota sets for `key` under any of its spellings. */
 export function quotaHard(hard: Record<string, unknown> | undefined, key: string): unknown {

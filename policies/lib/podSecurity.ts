@@ -9,9 +9,9 @@ import type { Finding } from "./policy";
  */
 
 /** The only capability the restricted profile lets a container add. */
-const ADDABLE_CAPABILITIES = ["NET_BIND_SERVICE"];
-const SECCOMP_TYPES = ["RuntimeDefault", "Localhost"];
-const RESTRICTED_VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+export const ADDABLE_CAPABILITIES = ["NET_BIND_SERVICE"];
+export const SECCOMP_TYPES = ["RuntimeDefault", "Localhost"];
+export const RESTRICTED_VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
 const SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
 const SAFE_SYSCTLS = [
     "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",

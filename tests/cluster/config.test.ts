@@ -46,8 +46,9 @@ describe("cluster config: the committed stack file", () => {
             labels: { "workload-type": "monitoring" },
             taints: [{ key: "workload-type", value: "monitoring", effect: "NoSchedule" }],
         });
-        // Only the admins (an example principal to replace) and the alert webhook (a secret placeholder) are not defaults.
-        expect({ ...settings, admins: [], alertWebhookConfigured: false }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
+        // Only the admins and the platform deployment roles (example principals to replace) and the alert webhook
+        // (a secret placeholder) are not defaults.
+        expect({ ...settings, admins: [], platformDeployment: { deployers: [], previewers: [] }, alertWebhookConfigured: false }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
     });
 });
 

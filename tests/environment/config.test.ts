@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { loadEnvironmentSettings } from "../../config/environment";
 import { ConfigError } from "../../config/load";
+import { DEFAULT_SERVICES } from "../../config/tiers";
 import { planEnvironment } from "../support/environment";
 import { withOverrides } from "../../plan/stackConfig";
 
@@ -55,7 +56,8 @@ describe("environment config: bad values are rejected with the stack file and th
         ["database storage under 20 GB", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 10, multiAz: false, backupRetentionDays: 1 } }, "fintrax:database.allocatedStorageGb", /20 to 65536/],
         ["database backups over 35 days", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 36 } }, "fintrax:database.backupRetentionDays", /0 to 35/],
         ["database multiAz not a boolean", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: "yes", backupRetentionDays: 1 } }, "fintrax:database.multiAz", /true or false/],
-        ["services that cannot start within the quota", { "fintrax:services": [{ ...SERVICE, replicas: { min: 11, max: 11 } }] }, "fintrax:services", /minimum replicas.*11 pods > quota.pods 10/],
+        ["services that cannot start within the quota", { "fintrax:services": [{ ...SERVICE, replicas: { min: 11, max: 11 } }] }, "fintrax:services", /maximum replicas and 1 ACME solver pod: 12 pods > quota.pods 11/],
+        ["services whose autoscalers could outgrow the quota", { "fintrax:services": [{ ...SERVICE, replicas: { min: 2, max: 12 } }] }, "fintrax:services", /maximum replicas.*13 pods > quota.pods 11/],
         ["unknown service priority", { "fintrax:services": [{ ...SERVICE, priority: "high" }] }, "fintrax:services[0].priority", /critical, standard/],
         ["database neither a map nor a list", { "fintrax:database": "db.t3.micro" }, "fintrax:database", /a map of keys to values or a list/],
         ["unknown key of the single database", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 1, size: 1 } }, "fintrax:database.size", /unknown key \(allowed here: instanceClass, allocatedStorageGb, multiAz, backupRetentionDays\)/],
@@ -123,10 +125,12 @@ describe("environment config: defaults", () => {
         }
     });
 
-    it("warns when the services fit the quota at their minimum but not at their maximum", () => {
-        const { warnings } = load({ "fintrax:services": [{ ...SERVICE, replicas: { min: 2, max: 12 } }] });
-        expect(warnings).to.have.length(1);
-        expect(warnings[0]).to.contain(`${FILE}: fintrax:services:`).and.to.contain("12 pods > quota.pods 10");
+    it("holds production's worst case: every service at its maximum, each surging one pod, and the ACME solver", () => {
+        // 5 services × (4 + 1) + 1 solver = 26 pods exactly; one more replica anywhere is an error.
+        const prod = { "fintrax:environment": "prod" };
+        expect(load(prod).settings.quota.pods).to.equal(26);
+        const services = DEFAULT_SERVICES.map((s) => ({ ...s, replicas: { min: 3, max: s.name === "auth" ? 5 : 4 } }));
+        expect(() => load({ ...prod, "fintrax:services": services })).to.throw(ConfigError, /plus 1 rollout surge each and 1 ACME solver pod: 27 pods > quota.pods 26\. /);
     });
 
     it("reads numbers and booleans written as text in the stack file", () => {
@@ -156,8 +160,8 @@ describe("environment config: defaults", () => {
         expect(settings.extraNamespaces).to.deep.equal([{ name: "data-staging", quota: QUOTA }]);
     });
 
-    it("reports the warning through pulumi.log.warn during a run", async () => {
-        const run = await planEnvironment("dev", { "fintrax:services": [{ ...SERVICE, replicas: { min: 2, max: 12 } }] });
-        expect(run.warnings.join("\n")).to.contain("at their maximum replicas");
+    it("stops a run whose quota cannot hold the worst case before anything is registered", async () => {
+        const run = planEnvironment("dev", { "fintrax:services": [{ ...SERVICE, replicas: { min: 2, max: 12 } }] });
+        await run.then(() => expect.fail("planned"), (error) => expect(error).to.be.instanceOf(ConfigError).with.property("message").that.contains("13 pods > quota.pods 11"));
     });
 });

@@ -86,12 +86,12 @@ describe("example: FinFlow (seed 002)", () => {
         });
     }
 
-    it("says the seven services at production's floor cannot fit production's 20 pods (why there is no prod file)", () => {
+    it("says the seven services at production's floor cannot fit production's 26 pods (why there is no prod file)", () => {
         const file = "examples/finflow/Pulumi.staging.yaml";
         const { config } = readStackConfig(file);
         const services = JSON.parse(config["fintrax:services"]).map((s: any) => ({ ...s, replicas: { min: 3, max: 3 } }));
         const asProduction = { ...config, "fintrax:environment": "prod", "fintrax:services": JSON.stringify(services) };
-        expect(() => loadEnvironmentSettings(file, asProduction)).to.throw(ConfigError, /fintrax:services: .*28 pods > quota\.pods 20/);
+        expect(() => loadEnvironmentSettings(file, asProduction)).to.throw(ConfigError, /fintrax:services: .*29 pods > quota\.pods 26/);
     });
 });
 
@@ -147,11 +147,10 @@ describe("example: the four-layer design (seed 004)", () => {
                 expect(peers, namespace).to.have.members(namespaces.filter((n) => n !== namespace));
                 expect(Object.keys(policies).includes("allow-from-ingress-controller"), namespace).to.equal(namespace === `fintrax-${stack}`);
                 expect(inNamespace("Role", namespace).map((r) => r.metadata.name), namespace).to.deep.equal(["deployer"]);
+                expect(inNamespace("RoleBinding", namespace).map((r) => r.metadata.name), namespace).to.have.members(["deployer", "fintrax-platform-deployer", "fintrax-platform-previewer"]);
             }
             const budget = TIER_PRESETS[tier].quota;
             expect(total).to.deep.equal({ cpu: parseQuantity(budget.requests.cpu), memory: parseQuantity(budget.requests.memory), pods: budget.pods });
-            const [association] = resourcesOfType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
-            expect(association.inputs.accessScope.namespaces).to.deep.equal(namespaces);
             expect(run.outputs.extraNamespaces).to.deep.equal(namespaces.slice(1));
             const crashLoop = objectsOf(run, "PrometheusRule")[0].spec.groups[0].rules.find((r: any) => r.alert === "FintraxPodCrashLooping");
             expect(crashLoop.expr).to.include(`namespace=~"${namespaces.join("|")}"`);

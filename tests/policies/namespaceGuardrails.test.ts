@@ -49,6 +49,21 @@ describe("policy k8s-namespace-quota (stack)", () => {
         await expectQuiet("k8s-namespace-quota", [provider, ...guarded({ quota: [inherited] })]);
     });
 
+    it("asks an environment namespace (by its tier label) to admit no LoadBalancer or NodePort Service and to cap storage", async () => {
+        const environment = namespace(NS);
+        environment.inputs.metadata.labels["fintrax.io/tier"] = "production";
+        const compute = budgetQuota("prod", NS);
+        const closed = { "services.loadbalancers": "0", "services.nodeports": "0", "requests.storage": "20Gi", persistentvolumeclaims: "5" };
+        const withHard = (extra: Record<string, string>) => [environment, quota(NS, { ...compute.inputs.spec.hard, ...extra }), limitRange(NS), defaultDeny(NS)];
+        await expectFires("k8s-namespace-quota", withHard({}), STACKS,
+            /has no ResourceQuota limit for "services.loadbalancers", "services.nodeports", "requests.storage" and "persistentvolumeclaims"/);
+        await expectFires("k8s-namespace-quota", withHard({ ...closed, "services.loadbalancers": "1" }), STACKS, /admitting "services.loadbalancers" above 0/);
+        await expectQuiet("k8s-namespace-quota", withHard(closed));
+        // The cluster's own namespaces (tier `platform`) may run a load balancer: ingress needs one.
+        environment.inputs.metadata.labels["fintrax.io/tier"] = "platform";
+        await expectQuiet("k8s-namespace-quota", withHard({}));
+    });
+
     it("does not apply to a stack without namespaces", async () => {
         await expectQuiet("k8s-namespace-quota", [workload("Deployment")]);
     });
@@ -111,7 +126,7 @@ describe("policy k8s-quota-budget", () => {
         await expectQuiet("k8s-quota-budget", [quota(NS, { "requests.memory": "4096Mi", "requests.cpu": "1500m", pods: 10 })], ["dev"]);
         await expectFires("k8s-quota-budget", [quota(NS, { "requests.memory": "4097Mi" })], ["dev"], /requests.memory is 4097Mi, above the budget of 4Gi/);
         await expectFires("k8s-quota-budget", [quota(NS, { cpu: "2001m" })], ["dev"], /requests.cpu is 2001m/);
-        await expectFires("k8s-quota-budget", [quota(NS, { pods: "11" })], ["dev"], /pods is 11, above the budget of 10/);
+        await expectFires("k8s-quota-budget", [quota(NS, { pods: "12" })], ["dev"], /pods is 12, above the budget of 11/);
     });
 
     it("fires on a value that is not a quantity", async () => {

@@ -1,0 +1,125 @@
+import { PLATFORM_DEPLOYERS_GROUP } from "../policies/admission/platformDeployerScope";
+
+/**
+ * Who may do what on the shared cluster, in one place: the Kubernetes groups and RBAC rules both programs
+ * create, what the EKS access policies they use amount to, and the access table (docs/access.md) that the
+ * tests derive from the planned objects and that `npm run verify:cluster` can check with SubjectAccessReview.
+ */
+
+export interface PolicyRule {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+    resourceNames?: string[];
+}
+
+const READ = ["get", "list", "watch"];
+const WRITE = [...READ, "create", "update", "patch", "delete"];
+
+/** The permissions boundary every app deployer role carries: the cluster stack creates it, the environments set it. */
+export const APP_DEPLOYER_BOUNDARY_NAME = "fintrax-app-deployer-boundary";
+
+/** Kubernetes groups the access entries map IAM roles to. */
+export const GROUPS = {
+    platformDeployers: PLATFORM_DEPLOYERS_GROUP,
+    platformPreviewers: "fintrax:platform-previewers",
+    appDeployers: (environment: string) => `fintrax-${environment}-deployers`,
+} as const;
+
+/** ClusterRoles the cluster stack creates; the environment namespaces bind the namespaced two. */
+export const CLUSTER_ROLES = {
+    /** Bound cluster-wide: what the platform deployer needs outside any one environment namespace. */
+    platformDeployer: "fintrax:platform-deployer",
+    /** Bound in each environment namespace by that environment's stack: everything it manages there. */
+    environmentManager: "fintrax:environment-manager",
+    /** Bound cluster-wide for previewers: namespaces only; in each environment namespace `environmentReader`. */
+    platformPreviewer: "fintrax:platform-previewer",
+    environmentReader: "fintrax:environment-reader",
+} as const;
+
+/** The RoleBindings each environment namespace carries for the platform identities, created first in it. */
+export const PLATFORM_ROLE_BINDINGS = {
+    manager: { name: "fintrax-platform-deployer", clusterRole: CLUSTER_ROLES.environmentManager, group: GROUPS.platformDeployers },
+    reader: { name: "fintrax-platform-previewer", clusterRole: CLUSTER_ROLES.environmentReader, group: GROUPS.platformPreviewers },
+} as const;
+
+/**
+ * Outside the environment namespaces the platform deployer creates and deletes the namespaces themselves,
+ * and creates the two platform RoleBindings in a new one: `bind` on exactly the ClusterRoles they refer to
+ * (RBAC lets a binding be created for a role its creator holds or may bind). The admission policy
+ * `fintrax-platform-deployer-scope` keeps these writes to namespaces labelled with an environment tier.
+ */
+export const PLATFORM_DEPLOYER_CLUSTER_RULES: PolicyRule[] = [
+    { apiGroups: [""], resources: ["namespaces"], verbs: WRITE },
+    // Create cannot be limited by name in RBAC; the rest is limited to the two platform bindings.
+    { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["create"] },
+    {
+        apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["get", "update", "patch", "delete"],
+        resourceNames: [PLATFORM_ROLE_BINDINGS.manager.name, PLATFORM_ROLE_BINDINGS.reader.name],
+    },
+    {
+        apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"],
+        resourceNames: [CLUSTER_ROLES.environmentManager, CLUSTER_ROLES.environmentReader],
+    },
+];
+
+/** The workload kinds an environment runs; the app deployers edit them where their tier lets them. */
+export const WORKLOAD_RULES: PolicyRule[] = [
+    { apiGroups: [""], resources: ["services", "configmaps", "serviceaccounts", "persistentvolumeclaims"], verbs: WRITE },
+    { apiGroups: ["apps"], resources: ["deployments", "deployments/scale"], verbs: WRITE },
+    { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: WRITE },
+    { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: WRITE },
+    { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: WRITE },
+    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: WRITE },
+    { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "prometheusrules"], verbs: WRITE },
+];
+
+/** What a rollout is watched through (Pulumi's await logic, `kubectl rollout status`), read-only for everyone. */
+const ROLLOUT_READS: PolicyRule[] = [
+    { apiGroups: [""], resources: ["pods", "pods/log", "events", "endpoints"], verbs: READ },
+    { apiGroups: ["apps"], resources: ["replicasets"], verbs: READ },
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: READ },
+];
+
+/** The guardrail kinds: the environment stack writes them, nobody else in the namespace may. */
+export const GUARDRAIL_RULES: PolicyRule[] = [
+    { apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: WRITE },
+    { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: WRITE },
+    { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: WRITE },
+];
+
+/** Everything an environment stack manages in its namespaces: workloads, their Secrets, and the guardrails. */
+export const ENVIRONMENT_MANAGER_RULES: PolicyRule[] = [
+    ...WORKLOAD_RULES,
+    { apiGroups: [""], resources: ["secrets"], verbs: WRITE },
+    ...GUARDRAIL_RULES,
+    ...ROLLOUT_READS,
+];
+
+const readOnly = (rules: PolicyRule[]) => rules.map((rule) => ({ ...rule, verbs: READ }));
+
+/** What previews read in an environment namespace: everything the stack manages but Secrets. */
+export const ENVIRONMENT_READER_RULES: PolicyRule[] = [...readOnly(WORKLOAD_RULES), ...readOnly(GUARDRAIL_RULES), ...ROLLOUT_READS];
+
+export const PLATFORM_PREVIEWER_CLUSTER_RULES: PolicyRule[] = [{ apiGroups: [""], resources: ["namespaces"], verbs: READ }];
+
+/**
+ * The app deployers' Role in their environment's namespaces. `edit` (development, staging) changes
+ * workloads and, since a pod can mount any Secret of its namespace, may read the Secrets too; `view`
+ * (production) reads the workloads and never a Secret. Neither writes a guardrail kind.
+ */
+export function appDeployerRules(access: "edit" | "view"): PolicyRule[] {
+    const workloads = access === "edit"
+        ? [...WORKLOAD_RULES, { apiGroups: [""], resources: ["secrets"], verbs: READ }, { apiGroups: [""], resources: ["pods"], verbs: ["delete"] }]
+        : readOnly(WORKLOAD_RULES);
+    return [...workloads, ...readOnly(GUARDRAIL_RULES), ...ROLLOUT_READS];
+}
+
+/**
+ * EKS access policies are enforced by EKS's own authorizer, not by RBAC objects; AWS documents each as
+ * equivalent to a Kubernetes user-facing role ("Review access policy permissions", EKS User Guide, read
+ * 2026-12-01: AmazonEKSClusterAdminPolicy ≈ cluster-admin). The project associates only this one.
+ */
+export const EKS_ACCESS_POLICY_RULES: Record<string, PolicyRule[]> = {
+    "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy": [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
+};
