@@ -4,6 +4,7 @@ import { loadEnvironmentSettings } from "../config/environment";
 import { allPolicies } from "../policies/all";
 import { checkCapacity, CapacityReport, quotasOf } from "./capacity";
 import { estimateCost, StackCost } from "./cost";
+import { previewQuotas } from "./previews";
 import { validateKubernetesObjects } from "./kubernetesSchema";
 import { evaluatePolicies, loadPolicyPackConfig } from "./policyEngine";
 import type { StackRun } from "./runtime";
@@ -129,7 +130,8 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
 
     const cluster = clusterRun.outputs as unknown as ClusterExports;
     const quotas = [clusterRun, ...[...runs.values()].filter((run) => run !== clusterRun)]
-        .flatMap((run) => quotasOf(run.stack, run.resources));
+        .flatMap((run) => quotasOf(run.stack, run.resources))
+        .concat(previewQuotas(root)); // the live preview environments, which have no stack file (plan/previews.ts)
     const capacity = cluster.nodeGroups ? checkCapacity(cluster, quotas) : null;
     const clusterReport = stacks.find((s) => s.project === "fintrax-cluster");
     for (const pool of capacity?.pools.filter((p) => !p.fits) ?? []) {
