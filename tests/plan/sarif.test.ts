@@ -2,7 +2,7 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { accessSync, chmodSync, constants, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
@@ -21,6 +21,23 @@ import { runPlanCli } from "./support";
 const ROOT = path.join(__dirname, "..", "..");
 const MULTITOOL_DIR = path.dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json"));
 const SCHEMA = JSON.parse(readFileSync(path.join(MULTITOOL_DIR, "sarif-2.1.0.json"), "utf8"));
+
+/**
+ * The validator's executable. Its package sets the execute bit in a postinstall script; where install scripts
+ * did not run, a copy with the bit set is made in the test's scratch folder instead.
+ */
+function multitool(scratch: string): string {
+    const shipped = path.join(MULTITOOL_DIR, "Sarif.Multitool");
+    try {
+        accessSync(shipped, constants.X_OK);
+        return shipped;
+    } catch {
+        const copy = path.join(scratch, "Sarif.Multitool");
+        copyFileSync(shipped, copy);
+        chmodSync(copy, 0o755);
+        return copy;
+    }
+}
 
 interface SarifResult {
     ruleId: string;
@@ -76,7 +93,7 @@ describe("plan --sarif: the violations as a SARIF 2.1.0 log", () => {
     it("passes Microsoft's SARIF validator with no error", function () {
         this.timeout(60_000);
         const output = path.join(scratch, "validation.sarif");
-        const run = spawnSync(path.join(MULTITOOL_DIR, "Sarif.Multitool"), ["validate", sarifFile, "--output", output, "--rule-kind", "Sarif;Gh", "--level", "Error;Warning"], {
+        const run = spawnSync(multitool(scratch), ["validate", sarifFile, "--output", output, "--rule-kind", "Sarif;Gh", "--level", "Error;Warning"], {
             encoding: "utf8",
             // The validator is a self-contained .NET program; without ICU on the machine it needs invariant mode.
             env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: "1", DOTNET_CLI_TELEMETRY_OPTOUT: "1" },
