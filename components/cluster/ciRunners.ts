@@ -33,6 +33,14 @@ export const RUNNER_TRUST_LEVELS = {
 
 export type RunnerTrustLevel = keyof typeof RUNNER_TRUST_LEVELS;
 
+/**
+ * The IAM roles a workflow job assumes through GitHub's OIDC token (made once, docs/delivery.md "One-time
+ * setup"): these, not the runners' service roles, are the identities that reach the cluster and its stacks,
+ * so they are what the cluster's access entries name. `stack` is shared, dev, staging, prod, or previews.
+ */
+export const ciDeployRoleName = (stack: string) => `fintrax-ci-deploy-${stack}`;
+export const ciPreviewRoleName = (stack: string) => `fintrax-ci-preview-${stack}`;
+
 /** The CodeBuild project of a level; also the name of its service role, security group and log group. */
 export const runnerProjectName = (level: RunnerTrustLevel) => `fintrax-runner-${level}`;
 

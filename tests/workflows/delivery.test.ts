@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { RUNNER_TRUST_LEVELS, runnerProjectName, RunnerTrustLevel } from "../../components/cluster/ciRunners";
+import { ciDeployRoleName, ciPreviewRoleName, RUNNER_TRUST_LEVELS, runnerProjectName, RunnerTrustLevel } from "../../components/cluster/ciRunners";
 import { COMMENT_MARKER } from "../../.github/actions/offline-plan/comment";
 import { environmentName, loadWorkflow, loadWorkflows, pulumiJobs, ROOT, stepsOf } from "./workflows";
 
@@ -138,5 +138,15 @@ describe("delivery: pull requests and forks", () => {
         expect(text).to.match(/--method PATCH "repos\/\$REPO\/issues\/comments\/\$id"/);
         const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"))!;
         expect(upload.with).to.deep.include({ sarif_file: "pr-report/plan.sarif", sha: "${{ github.event.workflow_run.head_sha }}" });
+    });
+});
+
+describe("delivery: the identities that reach the cluster", () => {
+    const doc = readFileSync(join(ROOT, "docs/delivery.md"), "utf8");
+
+    it("docs/delivery.md sets up a deploy role per stack and a preview role per stack, by the names the code gives them", () => {
+        for (const stack of ["shared", "dev", "staging", "prod"]) expect(doc).to.include(`\`${ciDeployRoleName(stack)}\``);
+        expect(doc).to.include(`\`${ciDeployRoleName("previews")}\``).and.include(`\`${ciPreviewRoleName("dev")}\``);
+        for (const level of Object.keys(RUNNER_TRUST_LEVELS) as RunnerTrustLevel[]) expect(doc).to.include(runnerProjectName(level));
     });
 });
