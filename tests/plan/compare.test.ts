@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import type { ComparedReport } from "../../plan/compare";
-import { compareWithBase } from "../../plan/compare";
+import { compareWithBase, renderChanges } from "../../plan/compare";
 import type { PlanReport } from "../../plan/plan";
 import { runPlanCli } from "./support";
 
@@ -68,27 +68,33 @@ describe("plan --compare: a plan against a changed copy of itself", () => {
         expect(same.capacityDelta.pods).to.equal(0);
     });
 
-    it("the budget gate: above --max-cost-increase is a mandatory plan-cost-budget violation and exit 1", async () => {
-        const result = await runPlanCli("--stack", "dev", "--json", "--compare", baseFile, "--max-cost-increase", "39.99");
-        expect(result.code).to.equal(1);
-        const report = JSON.parse(result.stdout) as ComparedReport;
-        const budget = report.stacks[0].violations.filter((v) => v.policy === "plan-cost-budget");
+    it("the budget gate: above --max-cost-increase is a mandatory plan-cost-budget violation", () => {
+        const over = compareWithBase(head, JSON.parse(readFileSync(baseFile, "utf8")), 39.99);
+        const budget = over.stacks[0].violations.filter((v) => v.policy === "plan-cost-budget");
         expect(budget).to.have.length(1);
         expect(budget[0].enforcementLevel).to.equal("mandatory");
         expect(budget[0].message).to.include("$40.00").and.include("$39.99");
         expect(budget[0].urn).to.equal("urn:pulumi:dev::fintrax::pulumi:pulumi:Stack::fintrax-dev");
     });
 
-    it("the budget gate: at or under the budget the plan passes", async () => {
-        const result = await runPlanCli("--stack", "dev", "--json", "--compare", baseFile, "--max-cost-increase", "40");
-        expect(result.code, result.stderr).to.equal(0);
-        expect((JSON.parse(result.stdout) as ComparedReport).stacks[0].violations.map((v) => v.policy)).not.to.include("plan-cost-budget");
+    it("the budget gate fails the plan (exit 1), and the text report shows the changes against the base", async () => {
+        const result = await runPlanCli("--stack", "dev", "--quiet", "--compare", baseFile, "--max-cost-increase", "39.99");
+        expect(result.code, result.stderr).to.equal(1);
+        expect(result.stdout).to.include("[mandatory] plan-cost-budget (1)");
+        expect(result.stdout).to.include("Changes against the base: fintrax/dev: + 1 to create, ~ 1 to update, - 1 to delete; cost +$40.00/month");
     });
 
-    it("the text report has a 'Changes against the base' section per stack", async () => {
-        const result = await runPlanCli("--stack", "dev", "--quiet", "--compare", baseFile);
-        expect(result.stdout).to.include("Changes against the base: fintrax/dev: + 1 to create, ~ 1 to update, - 1 to delete; cost +$40.00/month");
-        expect(result.stdout).to.include("    - kubernetes:core/v1:ConfigMap::gone");
+    it("the budget gate: at or under the budget nothing is added", () => {
+        const base = JSON.parse(readFileSync(baseFile, "utf8"));
+        const atBudget = compareWithBase(head, base, 40);
+        expect(atBudget.costDeltaUsd).to.equal(40);
+        expect(atBudget.stacks[0].violations.map((v) => v.policy)).not.to.include("plan-cost-budget");
+    });
+
+    it("the text report has a 'Changes against the base' section per stack", () => {
+        const text = renderChanges(compared);
+        expect(text).to.include("Changes against the base: fintrax/dev: + 1 to create, ~ 1 to update, - 1 to delete; cost +$40.00/month");
+        expect(text).to.include("    - kubernetes:core/v1:ConfigMap::gone");
     });
 
     it("a base that is not a plan report, or a budget without --compare, is bad usage (exit 2, one message)", async () => {
