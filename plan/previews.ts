@@ -1,4 +1,4 @@
-import { readFileSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { loadEnvironmentSettings } from "../config/environment";
@@ -38,8 +38,12 @@ export function loadPreviewSettings(root: string): PreviewSettings {
     return result.data;
 }
 
-/** The namespace quotas of `maxLive` previews rendered from the template (its number does not change the quota). */
+/**
+ * The namespace quotas of `maxLive` previews rendered from the template (its number does not change the quota);
+ * none where the project has no previews/previews.json (a tree of stack files without preview environments).
+ */
 export function previewQuotas(root: string): NamespaceQuota[] {
+    if (!existsSync(path.join(root, PREVIEWS_FILE))) return [];
     const { maxLive } = loadPreviewSettings(root);
     if (maxLive === 0) return [];
     const { config } = readStackConfig(path.join(root, PREVIEW_TEMPLATE), PREVIEW_TEMPLATE);

@@ -69,6 +69,10 @@ describe("preview environments", () => {
         expect(general.requested.pods).to.be.at.least(sum);
     });
 
+    it("a tree without previews/previews.json has no preview environments to hold", () => {
+        expect(previewQuotas(join(scratch, "previews"))).to.deep.equal([]);
+    });
+
     it("a bad previews.json fails the plan with its file and key", () => {
         writeFileSync(join(scratch, "previews/previews.json"), JSON.stringify({ ...settings, maxLive: -1 }));
         expect(() => previewQuotas(scratch)).to.throw(/^previews\/previews\.json: maxLive: /);
