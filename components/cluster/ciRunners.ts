@@ -116,9 +116,6 @@ export function runnerPolicy(args: { logGroupArn: string; subnetArns: string[]; 
 
 export class CiRunners extends pulumi.ComponentResource {
     readonly connectionArn: pulumi.Output<string>;
-    readonly projects: Record<RunnerTrustLevel, aws.codebuild.Project> = {} as Record<RunnerTrustLevel, aws.codebuild.Project>;
-    readonly serviceRoles: Record<RunnerTrustLevel, aws.iam.Role> = {} as Record<RunnerTrustLevel, aws.iam.Role>;
-    readonly securityGroups: Record<RunnerTrustLevel, aws.ec2.SecurityGroup> = {} as Record<RunnerTrustLevel, aws.ec2.SecurityGroup>;
 
     constructor(name: string, args: CiRunnersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:CiRunners", name, {}, opts);
@@ -217,9 +214,5 @@ export class CiRunners extends pulumi.ComponentResource {
                 ],
             }],
         }, parent);
-
-        this.projects[level] = project;
-        this.serviceRoles[level] = role;
-        this.securityGroups[level] = securityGroup;
     }
 }
