@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ClusterExports } from "../components/clusterExports";
 import { AdmissionPolicies } from "../components/cluster/admissionPolicies";
+import { CiRunners } from "../components/cluster/ciRunners";
 import { EksCluster } from "../components/cluster/eksCluster";
 import { INGRESS_CLASS_NAME, INGRESS_NAMESPACE, IngressAndCertificates } from "../components/cluster/ingress";
 import {
@@ -109,6 +110,15 @@ export = async (): Promise<Exported<ClusterExports>> => {
             production: TIER_PRESETS.production.admission,
         },
     }, onCluster);
+
+    // The API endpoint is private by default: deploys, previews and drift checks run on these (docs/delivery.md).
+    new CiRunners("ci-runners", {
+        ...settings.ciRunners,
+        region: settings.region,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    }, onAws);
 
     return {
         clusterName: cluster.clusterName,

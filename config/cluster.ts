@@ -87,8 +87,24 @@ export const DEFAULT_NODE_GROUPS = {
     },
 } satisfies Record<"general" | "monitoring", z.input<typeof nodeGroup>>;
 
-/** A documentation range (RFC 5737): replace it in the stack file with the office or VPN ranges. */
-export const PLACEHOLDER_API_CIDR = "203.0.113.0/24";
+/**
+ * The API endpoint is private by default: deploys, previews and drift checks run on the CI runners inside
+ * the VPC (components/cluster/ciRunners.ts, docs/delivery.md). List office or VPN ranges only to reach the
+ * API from outside as well.
+ */
+export const DEFAULT_API_CIDRS: string[] = [];
+
+/** The CI runners' defaults; `repository` is the GitHub repository whose workflow jobs they run. */
+export const DEFAULT_CI_RUNNERS = { repository: "fintrax/fintrax-platform", concurrentJobs: 4 };
+
+const ciRunners = z.strictObject({
+    repository: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository as owner/name"),
+    // An existing AWS CodeConnections connection to GitHub; without one the stack creates it (pending until
+    // its owner completes the handshake in the console, docs/delivery.md).
+    connectionArn: z.string().regex(/^arn:aws:codeconnections:[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/,
+        "must be an AWS CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<uuid>)").optional(),
+    concurrentJobs: integer(1, 20),
+}).default(DEFAULT_CI_RUNNERS);
 export const DEFAULT_REGION = "us-east-1";
 
 /**
@@ -177,7 +193,7 @@ function clusterSchema(region: string) {
             "must not be 0.0.0.0/0: list the office or VPN ranges that may reach the API, or [] for a private-only endpoint"))
             .max(40, "must list at most 40 CIDR blocks (the EKS limit)")
             .superRefine(uniqueItems("the CIDR"))
-            .default([PLACEHOLDER_API_CIDR]),
+            .default(DEFAULT_API_CIDRS),
         admins: z.array(iamPrincipalArn).superRefine(uniqueItems("the principal")).default([]),
         /** Who runs the environment stacks (docs/access.md): `pulumi up` (deployers) and `pulumi preview` (previewers). */
         platformDeployment: z.strictObject({
@@ -197,6 +213,7 @@ function clusterSchema(region: string) {
                 });
             }
         }).default(DEFAULT_NODE_GROUPS),
+        ciRunners,
         acmeEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/, "must be an email address (the ACME account contact)")
             .default("platform@fintrax.io"),
         /** Secret: set with `pulumi config set --secret fintrax-cluster:alertWebhookUrl https://…`. */
@@ -283,6 +300,7 @@ export interface ClusterSettings {
     admins: string[];
     platformDeployment: { deployers: string[]; previewers: string[] };
     nodeGroups: { general: NodeGroupSettings; monitoring: NodeGroupSettings };
+    ciRunners: { repository: string; connectionArn?: string; concurrentJobs: number };
     acmeEmail: string;
     /** Whether a webhook receiver is configured; its URL is read only as a Pulumi secret (cluster/index.ts). */
     alertWebhookConfigured: boolean;
@@ -331,6 +349,7 @@ export function loadClusterSettings(
         admins: raw.admins,
         platformDeployment: raw.platformDeployment,
         nodeGroups: { general: group("general"), monitoring: group("monitoring") },
+        ciRunners: raw.ciRunners,
         acmeEmail: raw.acmeEmail,
         alertWebhookConfigured: raw[ALERT_WEBHOOK_KEY] !== undefined,
         protect: raw.protect,

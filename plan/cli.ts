@@ -1,15 +1,19 @@
-import { mkdirSync, writeFileSync } from "fs";
+import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { stringify } from "yaml";
 import type { PlanOptions, PlanReport } from "./plan";
 
 const USAGE = `usage: npm run plan -- [--stack NAME]... [--config FILE] [--json] [--out DIR] [--quiet]
+                        [--compare BASE.json [--max-cost-increase USD]] [--sarif FILE]
   --stack NAME   plan only this stack (repeatable); "shared" is the cluster stack
   --config FILE  with one --stack: read that stack's config from FILE
   --json         print only the JSON report
   --out DIR      also write every Kubernetes object as YAML under DIR/<stack>/
   --quiet        leave the resource trees out of the text report
+  --compare BASE.json        report the changes and the cost and capacity deltas against an earlier --json report
+  --max-cost-increase USD    with --compare: a monthly cost increase above USD is a mandatory violation
+  --sarif FILE   also write the violations as a SARIF 2.1.0 log
 exit status: 0 planned, no mandatory violation; 1 a mandatory violation; 2 bad config or usage`;
 
 /** Kubernetes objects as YAML files, one per object, named after kind, namespace and name. */
@@ -26,6 +30,14 @@ function writeObjects(report: PlanReport, dir: string): void {
     }
 }
 
+function writeSarif(report: PlanReport, file: string): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { toSarif } = require("./sarif") as typeof import("./sarif");
+    const root = path.join(__dirname, "..");
+    const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+    writeFileSync(file, `${JSON.stringify(toSarif(report, root, version), null, 2)}\n`);
+}
+
 /** `defaults` are plan options the command line does not set (the tests' policy pack and root). */
 export async function main(argv: string[], defaults: PlanOptions = {}): Promise<number> {
     // The SDK records a stack trace for every resource; mapping each through source maps (which the
@@ -38,6 +50,7 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
     const { renderPlan } = require("./render") as typeof import("./render");
     const { StackFileError } = require("./stackConfig") as typeof import("./stackConfig");
     const { PolicyPackError } = require("./analyzer") as typeof import("./analyzer");
+    const { BaseReportError, compareWithBase, readBaseReport, renderChanges } = require("./compare") as typeof import("./compare");
     /* eslint-enable @typescript-eslint/no-require-imports */
     let args;
     try {
@@ -49,6 +62,9 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
                 json: { type: "boolean", default: false },
                 out: { type: "string" },
                 quiet: { type: "boolean", default: false },
+                compare: { type: "string" },
+                "max-cost-increase": { type: "string" },
+                sarif: { type: "string" },
                 help: { type: "boolean", default: false },
             },
             strict: true,
@@ -62,18 +78,28 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
         process.stdout.write(`${USAGE}\n`);
         return 0;
     }
+    const budget = args["max-cost-increase"] === undefined ? undefined : Number(args["max-cost-increase"]);
+    if (budget !== undefined && (!args.compare || !Number.isFinite(budget) || budget < 0)) {
+        process.stderr.write(`--max-cost-increase takes a number of USD (at least 0) and goes with --compare\n${USAGE}\n`);
+        return 2;
+    }
     let report: PlanReport;
+    let compared: import("./compare").ComparedReport | undefined;
     try {
+        const base = args.compare ? readBaseReport(args.compare) : undefined;
         report = await plan({ ...defaults, stacks: args.stack, configFile: args.config });
+        if (base) report = compared = compareWithBase(report, base, budget);
     } catch (error) {
-        if (error instanceof ConfigError || error instanceof StackFileError || error instanceof UsageError || error instanceof PolicyPackError) {
+        if (error instanceof ConfigError || error instanceof StackFileError || error instanceof UsageError || error instanceof PolicyPackError
+            || error instanceof BaseReportError) {
             process.stderr.write(`${error.message}\n`);
             return 2;
         }
         throw error;
     }
     if (args.out) writeObjects(report, args.out);
-    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderPlan(report, !args.quiet));
+    if (args.sarif) writeSarif(report, args.sarif);
+    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderPlan(report, !args.quiet) + (compared ? `\n${renderChanges(compared)}` : ""));
     return report.stacks.some((s) => s.violations.some((v) => v.enforcementLevel === "mandatory")) ? 1 : 0;
 }
 

@@ -4,6 +4,7 @@ import { loadClusterSettings } from "../config/cluster";
 import { loadEnvironmentSettings } from "../config/environment";
 import { addressInputsOf, checkCapacity, checkSubnetAddresses, CapacityReport, quotasOf } from "./capacity";
 import { estimateCost, StackCost, unpricedWarnings } from "./cost";
+import { previewQuotas } from "./previews";
 import { validateKubernetesObjects } from "./kubernetesSchema";
 import { specialResourceSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { AnalyzedResource, PolicyAnalyzer } from "./analyzer";
@@ -191,7 +192,8 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
 
     const cluster = clusterRun.outputs as unknown as ClusterExports;
     const everyRun = [clusterRun, ...[...runs.values()].filter((run) => run !== clusterRun)];
-    const quotas = everyRun.flatMap((run) => quotasOf(run.stack, run.resources));
+    const quotas = everyRun.flatMap((run) => quotasOf(run.stack, run.resources))
+        .concat(previewQuotas(root)); // the live preview environments, which have no stack file (plan/previews.ts)
     const capacity = cluster.nodeGroups ? checkCapacity(cluster, quotas) : null;
     const clusterReport = stacks.find((s) => s.project === "fintrax-cluster");
     if (capacity && cluster.network) {

@@ -85,6 +85,7 @@ describe("workflows: shellcheck on every run script", () => {
                 return file;
             });
             files.push(join(__dirname, "..", "..", ".github", "actions", "changed-stacks", "changed-stacks.sh"));
+            files.push(join(__dirname, "..", "..", ".github", "previews", "render.sh"));
             const result = spawnSync("shellcheck", ["--format=gcc", ...files], { encoding: "utf8" });
             const report = result.stdout.replace(/\S*script-(\d+)\.sh/g, (_m, i) => scripts[Number(i)].where);
             expect(result.status, report).to.equal(0);

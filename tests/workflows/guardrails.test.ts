@@ -57,8 +57,10 @@ describe("workflows: the policy pack on every preview and deploy", () => {
         const calls = workflows.flatMap((w) => pulumiJobs(w).map((p) => ({ ...p, file: w.file })));
         expect(calls.map((c) => `${c.file} ${c.jobId}`)).to.have.length.greaterThan(5);
         for (const c of calls) {
-            expect(["preview", "up"], `${c.file} ${c.jobId}`).to.include(c.command);
-            expect(c.stack, `${c.file} ${c.jobId}`).to.match(/^(shared|dev|staging|prod|\$\{\{ matrix\.stack \}\})$/);
+            expect(["preview", "up", "destroy"], `${c.file} ${c.jobId}`).to.include(c.command);
+            expect(c.stack, `${c.file} ${c.jobId}`).to.match(/^(shared|dev|staging|prod|\$\{\{ matrix\.stack \}\}|pr-\$\{\{ (github\.event\.pull_request\.number|matrix\.number) \}\})$/);
+            // Only preview environments are ever destroyed by a workflow.
+            if (c.command === "destroy") expect(c.stack, `${c.file} ${c.jobId}`).to.match(/^pr-/);
         }
     });
 
@@ -77,7 +79,8 @@ describe("workflows: pull requests", () => {
         expect(checks.on.pull_request ?? null).to.equal(null); // no branch or path filter
         expect(checks.on.push ?? null).to.equal(null);
         expect(checks.permissions).to.deep.equal({ contents: "read" });
-        expect(checks.text).not.to.match(/secrets\.|vars\.|id-token/);
+        // The one repository setting it reads is the cost budget, a number; no secret, no cloud, no OIDC token.
+        expect(checks.text.replace(/vars\.MAX_COST_INCREASE_USD/g, "")).not.to.match(/secrets\.|vars\.|id-token/);
         for (const job of Object.values(checks.jobs)) expect(job.permissions).to.equal(undefined);
     });
 
@@ -93,7 +96,8 @@ describe("workflows: pull requests", () => {
         const setup = loadAction("./.github/actions/setup").runs.steps.map((s) => s.run ?? "").join("\n");
         expect(setup).to.match(/^npm ci\b/m).and.match(/^npm ci .*--prefix policies/m);
         const plan = loadAction("./.github/actions/offline-plan").runs.steps[0].run!;
-        expect(plan).to.include("npm run --silent plan -- --json");
+        expect(plan).to.include("args=(--json --out \"$OUT_DIR\")");
+        expect(plan).to.include('npm run --silent plan -- "${args[@]}"');
         expect(plan).to.include('>> "$GITHUB_STEP_SUMMARY"');
         expect(plan).to.include('exit "$status"');
     });
@@ -122,6 +126,8 @@ describe("workflows: credentials and permissions", () => {
     /** The most a job may hold: reading the code, an OIDC token, and (previews only) commenting. */
     const ALLOWED: Record<string, Record<string, string>> = {
         checks: { contents: "read" },
+        "pr-report": { actions: "read", "pull-requests": "write", "security-events": "write" },
+        "preview-environments": { contents: "read", "id-token": "write", "pull-requests": "write" },
         preview: { contents: "read", "id-token": "write", "pull-requests": "write" },
         deploy: { contents: "read", "id-token": "write" },
         drift: { contents: "read", "id-token": "write" },
@@ -147,7 +153,7 @@ describe("workflows: credentials and permissions", () => {
     }
 
     it("workflows that use the cloud grant nothing by default, so each job asks for what it needs", () => {
-        for (const name of ["preview", "deploy", "drift"]) expect(loadWorkflow(name).permissions, name).to.deep.equal({});
+        for (const name of ["preview", "deploy", "drift", "pr-report", "preview-environments"]) expect(loadWorkflow(name).permissions, name).to.deep.equal({});
     });
 
     it("jobs that call the Pulumi action hold an OIDC token; no other job does", () => {
@@ -160,20 +166,21 @@ describe("workflows: credentials and permissions", () => {
         }
     });
 
-    it("cloud access comes only from OIDC, the backend and passphrase from repository settings", () => {
+    it("cloud access comes only from OIDC, the backend from repository settings, secrets from each stack's KMS key", () => {
         for (const workflow of workflows) {
-            expect(workflow.text, workflow.file).not.to.match(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|PULUMI_ACCESS_TOKEN/);
+            expect(workflow.text, workflow.file).not.to.match(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE|secrets\./);
             for (const p of pulumiJobs(workflow)) {
                 const where = `${workflow.file} job ${p.jobId}`;
-                expect(p.with["role-to-assume"], where).to.match(/^\$\{\{ vars\.AWS_(PREVIEW_)?ROLE_ARN \}\}$/);
                 expect(p.with["aws-region"], where).to.equal("${{ vars.AWS_REGION }}");
                 expect(p.with["backend-url"], where).to.equal("${{ vars.PULUMI_BACKEND_URL }}");
-                expect(p.with.passphrase, where).to.equal("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
-                // Updates use the environment's deploy role; previews (PRs, drift) the read-only preview role.
-                const role = p.command === "up" ? "${{ vars.AWS_ROLE_ARN }}" : "${{ vars.AWS_PREVIEW_ROLE_ARN }}";
-                expect(p.with["role-to-assume"], where).to.equal(role);
+                expect(p.with, where).not.to.have.property("passphrase");
+                // Updates use the environment's deploy role; pull-request previews the preview role of their
+                // environment; drift detection each stack's own preview role (a matrix of repository variables).
+                const role = p.command === "preview" ? /^\$\{\{ vars(\.AWS_PREVIEW_ROLE_ARN|\[matrix\.role\]) \}\}$/ : /^\$\{\{ vars\.AWS_ROLE_ARN \}\}$/;
+                expect(p.with["role-to-assume"], where).to.match(role);
             }
         }
+        for (const action of actions) expect(action.text, action.file).not.to.match(/PULUMI_CONFIG_PASSPHRASE|secrets\./);
         const aws = pulumi.runs.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
         expect(aws?.with?.["role-to-assume"]).to.equal("${{ inputs.role-to-assume }}");
     });

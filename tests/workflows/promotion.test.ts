@@ -99,7 +99,11 @@ describe("workflows: nightly drift", () => {
         expect(inputs.refresh).to.equal(true);
         expect(inputs["expect-no-changes"]).to.equal(true);
         expect(job.strategy?.["fail-fast"]).to.equal(false);
-        expect(job.strategy?.matrix?.include).to.have.deep.members(PROMOTION.map(({ stack, branch }) => ({ stack, branch })));
+        expect(job.strategy?.matrix?.include).to.have.deep.members(PROMOTION.map(({ stack, branch }) => ({
+            stack, branch, role: `AWS_PREVIEW_ROLE_ARN_${stack.toUpperCase()}`,
+        })));
+        // Each stack's own read-only role: one stack's drift check cannot decrypt another stack's secrets.
+        expect(inputs["role-to-assume"]).to.equal("${{ vars[matrix.role] }}");
         const checkout = job.steps!.find((s) => s.uses?.startsWith("actions/checkout@"));
         expect(checkout?.with?.ref).to.equal("${{ matrix.branch }}");
     });

@@ -40,7 +40,7 @@ const MAX_ROWS = 200;
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
 
 /** Text safe inside a Markdown table cell. */
-function cell(text: unknown): string {
+export function cell(text: unknown): string {
     return String(text ?? "")
         .replace(/\r?\n/g, " ")
         .replace(/&/g, "&amp;")
