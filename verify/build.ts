@@ -15,13 +15,26 @@ export class VerifyError extends Error {}
 
 const VERIFY_DIR = __dirname;
 /** Each Go module and the main packages it builds (its go.mod `tool` lines), with the binary names they get. */
-const MODULES = [
+const MODULES: { dir: string; packages: string[]; output?: string; ldflags?: (goMod: string) => string[] }[] = [
     {
         dir: path.join(VERIFY_DIR, "kube"),
         packages: ["k8s.io/kubernetes/cmd/kube-apiserver", "k8s.io/kubernetes/cmd/kube-controller-manager"],
+        ldflags: kubernetesVersionFlags,
     },
     { dir: path.join(VERIFY_DIR, "etcd"), packages: ["go.etcd.io/etcd/server/v3"], output: "etcd" },
 ];
+
+/**
+ * Kubernetes' own build stamps its version into k8s.io/component-base/version; a plain `go build` would
+ * report v0.0.0-master from /version. The version is the one go.mod requires.
+ */
+function kubernetesVersionFlags(goMod: string): string[] {
+    const version = /^\s*(?:require\s+)?k8s\.io\/kubernetes (v(\d+)\.(\d+)\.\d+)\b/m.exec(goMod);
+    if (!version) throw new VerifyError("verify/kube/go.mod does not require k8s.io/kubernetes");
+    const [, gitVersion, major, minor] = version;
+    return [`gitVersion=${gitVersion}`, `gitMajor=${major}`, `gitMinor=${minor}`, "gitTreeState=clean"]
+        .map((flag) => `-X k8s.io/component-base/version.${flag}`);
+}
 const BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager"];
 
 function goVersion(): string {
@@ -49,11 +62,11 @@ export function binaryDir(version = goVersion()): string {
 }
 
 /** `go build -v` names each package as it compiles it; print a line every so many, so a cold build shows progress. */
-function goBuild(cwd: string, args: string[], label: string): Promise<void> {
+function goBuild(cwd: string, args: string[], ldflags: string[], label: string): Promise<void> {
     return new Promise((resolve, reject) => {
         // -p=2: these machines have two cores; more parallel compiles only cost memory.
         const env = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-p=2 -buildvcs=false" };
-        const child = spawn("go", ["build", "-v", "-trimpath", "-ldflags=-s -w", ...args], { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn("go", ["build", "-v", "-trimpath", `-ldflags=-s -w ${ldflags.join(" ")}`.trim(), ...args], { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
         let packages = 0;
         let nextReport = 200;
         let tail = "";
@@ -91,7 +104,8 @@ export async function ensureBinaries(): Promise<ServerBinaries> {
     try {
         for (const module of MODULES) {
             const output = module.output ? path.join(staging, module.output) : `${staging}${path.sep}`;
-            await goBuild(module.dir, ["-o", output, ...module.packages], path.basename(module.dir));
+            const ldflags = module.ldflags?.(readFileSync(path.join(module.dir, "go.mod"), "utf8")) ?? [];
+            await goBuild(module.dir, ["-o", output, ...module.packages], ldflags, path.basename(module.dir));
         }
         rmSync(dir, { recursive: true, force: true });
         renameSync(staging, dir);

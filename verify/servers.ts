@@ -140,6 +140,8 @@ export async function startApiServer(processes: Processes, binaries: ServerBinar
         `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--client-ca-file=${pki.caCert}`,
         `--token-auth-file=${args.tokenFile}`, "--anonymous-auth=false",
         "--authorization-mode=Node,RBAC",
+        // EKS runs privileged node agents (aws-node, kube-proxy); refusing privileged pods is Pod Security's job.
+        "--allow-privileged=true",
         `--enable-admission-plugins=${EKS_ADMISSION_PLUGINS.join(",")}`,
         "--service-account-issuer=https://kubernetes.default.svc",
         `--service-account-key-file=${pki.serviceAccountPublicKey}`,

@@ -48,10 +48,19 @@ export function kubeConfig(user = session().admin): k8s.KubeConfig {
 /** The field manager the Pulumi Kubernetes provider's server-side apply uses is its own; this one says whose it is. */
 export const FIELD_MANAGER = "pulumikube-verify";
 
+/**
+ * An object as the API writes it (the plan's inputs, a CRD's YAML) turned into the client's model, which is
+ * what the client serializes back: given wire names instead, it silently drops the fields whose model names
+ * differ (a LimitRange's `default`, a schema's `x-kubernetes-preserve-unknown-fields`).
+ */
+export function toModel<T extends k8s.KubernetesObject>(object: object): T {
+    return k8s.loadYaml<T>(JSON.stringify(object));
+}
+
 /** Server-side apply, forced, as the Kubernetes provider applies an object it owns. */
-export async function serverSideApply<T extends k8s.KubernetesObject>(object: T, user?: string): Promise<T> {
+export async function serverSideApply<T extends k8s.KubernetesObject>(object: object, user?: string): Promise<T> {
     const api = k8s.KubernetesObjectApi.makeApiClient(kubeConfig(user));
-    return api.patch(object, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+    return api.patch(toModel<T>(object), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
 }
 
 /** Poll until `check` is true, or fail with `what` after `timeoutMs`. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as k8s from "@kubernetes/client-node";
 import { VERIFIED_STACKS, kubernetesObjects, type KubeObject } from "../../verify/planObjects";
-import { eventually, kubeConfig, planReport, serverSideApply } from "../../verify/session";
+import { eventually, kubeConfig, planReport, serverSideApply, toModel } from "../../verify/session";
 import { appliedPlan } from "./support/applyPlan";
 import { environmentNamespaces, refusal, type Tier } from "./support/environments";
 
@@ -53,7 +53,7 @@ async function admit(probe: AdmissionProbe): Promise<{ code: number; message: st
     const namespace = environmentNamespaces().find((ns) => ns.tier === probe.tier)!.name;
     const object = probe.object as KubeObject;
     const api = k8s.KubernetesObjectApi.makeApiClient(kubeConfig());
-    return refusal(api.create({ ...object, metadata: { ...object.metadata, namespace } }, undefined, "All"));
+    return refusal(api.create(toModel({ ...object, metadata: { ...object.metadata, namespace } }), undefined, "All"));
 }
 
 describe("ValidatingAdmissionPolicies, evaluated by the API server's own CEL", () => {

@@ -1,6 +1,6 @@
 import * as k8s from "@kubernetes/client-node";
 import { kubernetesObjects, type KubeObject } from "../../../verify/planObjects";
-import { eventually, kubeConfig, planReport } from "../../../verify/session";
+import { eventually, kubeConfig, planReport, toModel } from "../../../verify/session";
 
 export type Tier = "development" | "staging" | "production";
 
@@ -36,10 +36,10 @@ export function ofKind(ns: PlannedNamespace, kind: string): KubeObject[] {
     return ns.objects.filter((o) => o.kind === kind);
 }
 
-/** A Deployment's pod template as a Pod of its own, named after the Deployment. */
+/** A Deployment's pod template as a Pod of its own (a copy in the client's model: tests change it). */
 export function podFromTemplate(deployment: KubeObject, name = `${deployment.metadata.name}-probe`): k8s.V1Pod {
     const template = (deployment.spec as { template: k8s.V1PodTemplateSpec }).template;
-    return { apiVersion: "v1", kind: "Pod", metadata: { ...template.metadata, name, namespace: deployment.metadata.namespace }, spec: template.spec };
+    return toModel<k8s.V1Pod>({ apiVersion: "v1", kind: "Pod", metadata: { ...template.metadata, name, namespace: deployment.metadata.namespace }, spec: template.spec });
 }
 
 export function core(user?: string): k8s.CoreV1Api {
@@ -67,7 +67,7 @@ export async function cloneNamespace(source: PlannedNamespace, name: string, kin
     await api.createNamespace({ body: { metadata: { name, labels: source.namespace.metadata.labels } } });
     const objects = source.objects.filter((o) => kinds.includes(o.kind));
     const generic = k8s.KubernetesObjectApi.makeApiClient(kubeConfig());
-    for (const object of objects) await generic.create({ ...object, metadata: { ...object.metadata, namespace: name } });
+    for (const object of objects) await generic.create(toModel({ ...object, metadata: { ...object.metadata, namespace: name } }));
     if (objects.some((o) => o.kind === "ResourceQuota")) {
         // Quota admission refuses pods until the quota controller has computed the quota's status.
         await eventually(`the quota in ${name} computed`, async () => {
