@@ -48,10 +48,13 @@ const PROBES: AdmissionProbe[] = MECHANISM_PROBES;
 const plannedPolicies = () => VERIFIED_STACKS.flatMap((stack) => kubernetesObjects(planReport(), stack))
     .filter((o) => o.apiVersion === ADMISSION_GROUP && o.kind.startsWith("ValidatingAdmissionPolicy"));
 
-/** Create the probe in a namespace of its tier with dryRun=All: the whole admission chain runs, nothing is kept. */
+/**
+ * Create the probe with dryRun=All (the whole admission chain runs, nothing is kept) in its own namespace if it
+ * names one, else in the namespace of its tier.
+ */
 async function admit(probe: AdmissionProbe): Promise<{ code: number; message: string } | undefined> {
-    const namespace = environmentNamespaces().find((ns) => ns.tier === probe.tier)!.name;
     const object = probe.object as KubeObject;
+    const namespace = object.metadata.namespace ?? environmentNamespaces().find((ns) => ns.tier === probe.tier)!.name;
     const api = k8s.KubernetesObjectApi.makeApiClient(kubeConfig());
     return refusal(api.create(toModel({ ...object, metadata: { ...object.metadata, namespace } }), undefined, "All"));
 }
