@@ -8,11 +8,12 @@ import type { ServerBinaries } from "./build";
 import type { Pki } from "./pki";
 
 /**
- * The admission plugins every Amazon EKS platform version of Kubernetes 1.30 and later enables, as AWS lists
- * them in "View Amazon EKS platform versions for each Kubernetes version"
- * (https://docs.aws.amazon.com/eks/latest/userguide/platform-versions.html, read 2026-12-01), plus
- * ValidatingAdmissionPolicy (the project's CEL policies; on by default upstream since 1.30). PodSecurity is in
- * AWS's list.
+ * The admission plugins Amazon EKS enables, as AWS lists them per Kubernetes version in "View Amazon EKS
+ * platform versions for each Kubernetes version" (docs.aws.amazon.com/eks/latest/userguide/platform-versions.html).
+ * Read 2026-12-01 in the page's zh_cn copy, entry for 1.30, up to CertificateSigning (where the stored excerpt
+ * ends); the last five (CertificateSubjectRestriction to ResourceQuota) complete the list as AWS's English page
+ * gives it and were not re-read here. Plus ValidatingAdmissionPolicy (the project's CEL policies; on by default
+ * upstream since 1.30). PodSecurity is in AWS's list.
  */
 export const EKS_ADMISSION_PLUGINS = [
     "NodeRestriction", "ExtendedResourceToleration", "NamespaceLifecycle", "LimitRanger", "ServiceAccount",

@@ -3,11 +3,12 @@ import type { KubeObject } from "../../../verify/planObjects";
 
 /**
  * THE EMULATION OF EKS ACCESS POLICIES. On EKS, access policies (AmazonEKSViewPolicy, ...) are enforced by
- * EKS's own authorizer, which no API server built from upstream has. AWS documents each as equivalent to a
- * user-facing ClusterRole ("Review access policy permissions", docs.aws.amazon.com/eks/latest/userguide/
- * access-policy-permissions.html, read 2026-12-01): this maps them to those ClusterRoles and binds them to the
- * entry's user, cluster-wide or in the associated namespaces, so RBAC answers for both halves of an identity's
- * rights. Nothing else in the suite stands in for EKS.
+ * EKS's own authorizer, which no API server built from upstream has. AWS documents their permissions as
+ * "similar to the permissions in the Kubernetes user-facing cluster roles" ("Review access policy permissions",
+ * docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html, read 2026-12-01): this maps each to
+ * that ClusterRole and binds it to the entry's user, cluster-wide or in the associated namespaces, so RBAC
+ * answers for both halves of an identity's rights. It is an approximation (the policies' exact rules differ in
+ * details); nothing else in the suite stands in for EKS.
  */
 export const ACCESS_POLICY_CLUSTER_ROLES: Record<string, string> = {
     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy": "cluster-admin",
