@@ -80,6 +80,10 @@ function goBuild(cwd: string, args: string[], ldflags: string[], label: string):
                 process.stdout.write(`  ${label}: ${packages} packages compiled (${Math.round((Date.now() - started) / 1000)} s)\n`);
             }
         });
+        // An interrupted run (SIGINT, SIGTERM: the launcher exits) takes its compile with it.
+        const stopBuild = () => child.kill();
+        process.once("exit", stopBuild);
+        child.on("close", () => process.off("exit", stopBuild));
         child.on("error", reject);
         child.on("close", (code) => code === 0 ? resolve() : reject(new VerifyError(`go build for ${label} failed (exit ${code}):\n${tail}`)));
     });

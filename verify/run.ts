@@ -77,7 +77,8 @@ async function main(): Promise<number> {
         return failures ? 1 : 0;
     } finally {
         await processes.stopAll();
-        if (!process.env.VERIFY_KEEP) rmSync(dir, { recursive: true, force: true });
+        if (process.env.VERIFY_KEEP) process.stderr.write(`kept ${dir}\n`);
+        else rmSync(dir, { recursive: true, force: true });
     }
 }
 
