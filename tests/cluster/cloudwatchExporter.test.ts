@@ -32,13 +32,13 @@ describe("cluster stack: the CloudWatch exporter behind the database storage ale
     });
 
     it("reads CloudWatch through a Pod Identity role that may only read metrics and find resources", () => {
-        const role = one(run, TYPES.role, "monitoring-cloudwatch-exporter-role-role");
+        const role = one(run, TYPES.role, "monitoring-cloudwatch-exporter-role");
         expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "pods.eks.amazonaws.com" });
-        const policy = JSON.parse(one(run, "aws:iam/rolePolicy:RolePolicy", "monitoring-cloudwatch-exporter-role-policy").inputs.policy);
+        const policy = JSON.parse(one(run, "aws:iam/rolePolicy:RolePolicy", "monitoring-cloudwatch-exporter-policy").inputs.policy);
         const actions = policy.Statement.flatMap((s: { Action: string[] }) => s.Action);
         for (const action of actions) expect(action).to.match(/^(cloudwatch:(Get|List)|tag:Get)/);
         const association = ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation").find((a) => a.inputs.serviceAccount === CLOUDWATCH_EXPORTER)!;
-        expect(association.inputs).to.deep.include({ namespace: "monitoring", roleArn: "arn:aws:iam::123456789012:role/monitoring-cloudwatch-exporter-role-role" });
+        expect(association.inputs).to.deep.include({ namespace: "monitoring", roleArn: "arn:aws:iam::123456789012:role/monitoring-cloudwatch-exporter-role" });
     });
 
     it("may reach the AWS APIs over HTTPS and the node's Pod Identity agent, not the instance metadata", () => {

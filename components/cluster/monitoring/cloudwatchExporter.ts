@@ -82,7 +82,7 @@ export class CloudWatchExporter extends pulumi.ComponentResource {
     constructor(name: string, args: CloudWatchExporterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:CloudWatchExporter", name, {}, opts);
         const parent = { parent: this };
-        const role = new PodIdentityRole(`${name}-role`, {
+        const role = new PodIdentityRole(name, {
             accountId: args.accountId,
             namespace: "monitoring",
             serviceAccount: CLOUDWATCH_EXPORTER,
