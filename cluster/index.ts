@@ -70,11 +70,12 @@ export = async (): Promise<Exported<ClusterExports>> => {
     }, onAws);
 
     const onCluster = { providers: { aws: awsProvider, kubernetes: cluster.provider } };
+    const accountId = aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId;
     const addons = new ClusterAddons("addons", {
         clusterName: settings.clusterName,
         clusterNameOutput: cluster.clusterName,
         region: settings.region,
-        accountId: aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId,
+        accountId,
         dependsOn: [nodes],
     }, onCluster);
 
@@ -86,6 +87,9 @@ export = async (): Promise<Exported<ClusterExports>> => {
         nodeSelector: { [MONITORING_NODE_LABEL.key]: MONITORING_NODE_LABEL.value },
         tolerations: monitoringGroup.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })),
         storageClassName: addons.storageClass.metadata.name,
+        clusterName: cluster.clusterName,
+        region: settings.region,
+        accountId,
         alertWebhookUrl,
         dependsOn: addons.ready,
     }, onCluster);

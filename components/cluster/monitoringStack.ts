@@ -7,6 +7,7 @@ import { platformLabels, namespaceNameSelector } from "../labels";
 import { allowDns, allowKubernetesApi, allowSameNamespace, KubernetesApiAddresses, METADATA_CIDR } from "../networkPolicies";
 import { chartRelease } from "./helm";
 import { PlatformAlerting } from "./monitoring/alerting";
+import { CloudWatchExporter } from "./monitoring/cloudwatchExporter";
 import { GRAFANA_ADMIN_SECRET, MONITORING_NAMESPACE, PROMETHEUS_RELEASE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
 import { alloyValues, lokiValues, MonitoringScheduling, prometheusStackValues } from "./monitoring/values";
 
@@ -23,6 +24,10 @@ export interface MonitoringStackArgs {
     nodeSelector: MonitoringScheduling["nodeSelector"];
     tolerations: MonitoringScheduling["tolerations"];
     storageClassName: pulumi.Input<string>;
+    /** For the CloudWatch exporter's Pod Identity role and its configuration. */
+    clusterName: pulumi.Input<string>;
+    region: string;
+    accountId: pulumi.Input<string>;
     /** Where critical alerts go: a webhook URL, as a Pulumi secret; undefined leaves them in Alertmanager's UI. */
     alertWebhookUrl?: pulumi.Output<string>;
     dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -130,6 +135,15 @@ export class MonitoringStack extends pulumi.ComponentResource {
             namespace: this.namespaceName,
             webhookUrl: args.alertWebhookUrl,
             ruleLabels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value },
+            dependsOn: [this.prometheusStack],
+        }, parent);
+
+        new CloudWatchExporter(`${name}-cloudwatch-exporter`, {
+            namespace: this.namespaceName,
+            clusterName: args.clusterName,
+            region: args.region,
+            accountId: args.accountId,
+            scheduling,
             dependsOn: [this.prometheusStack],
         }, parent);
 

@@ -16,6 +16,8 @@ export const CHARTS = {
     kubePrometheusStack: { chart: "kube-prometheus-stack", version: "83.7.0", repo: "https://prometheus-community.github.io/helm-charts" },
     loki: { chart: "loki", version: "6.53.0", repo: "https://grafana.github.io/helm-charts" },
     alloy: { chart: "alloy", version: "1.8.1", repo: "https://grafana.github.io/helm-charts" },
+    /** YACE, the CloudWatch exporter behind the database storage alerts (facts: reference/helm-charts-added.json). */
+    cloudwatchExporter: { chart: "prometheus-yet-another-cloudwatch-exporter", version: "0.47.0", repo: "https://prometheus-community.github.io/helm-charts" },
 } as const;
 
 export type ChartName = keyof typeof CHARTS;

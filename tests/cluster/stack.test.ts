@@ -270,6 +270,7 @@ describe("cluster stack (shared, committed config)", () => {
             expect(where).to.deep.equal({
                 "metrics-server": "kube-system", "cluster-autoscaler": "kube-system", alloy: "kube-system",
                 "ingress-nginx": "ingress-nginx", "cert-manager": "cert-manager", "kube-prometheus-stack": "monitoring", loki: "monitoring",
+                yace: "monitoring",
             });
         });
 

@@ -36,14 +36,17 @@ const hasChildren = (paths: Iterable<string>, parent: string) => {
  * - the chart's values schema declares it an object with no properties and without
  *   `additionalProperties: false`;
  * - the templates read the map itself (`.Values.<path>` in `templateValuesRefs`: `toYaml`, `range` or
- *   `with`), so what is under it is rendered as given (`resources`, `extraArgs`, `loki.limits_config`).
+ *   `with`), so what is under it is rendered as given (`resources`, `extraArgs`, `loki.limits_config`): a map
+ *   of the defaults, or a path the defaults leave out (commented out) that the templates read and read
+ *   nothing below (`serviceMonitor.labels` of the CloudWatch exporter).
  */
 export function isOpenMap(ref: ValuesReference, path: string): boolean {
     const keys = Object.keys(ref.keys);
     if (ref.keys[path] === "map" && !hasChildren(keys, path)) return true;
     const schema = ref.schemaPaths?.[path];
     if (schema && [schema.type].flat().includes("object") && !schema.closed && !hasChildren(Object.keys(ref.schemaPaths!), path)) return true;
-    return ref.keys[path] === "map" && ref.templateValuesRefs.includes(path);
+    if (!ref.templateValuesRefs.includes(path)) return false;
+    return ref.keys[path] === "map" || (ref.keys[path] === undefined && !hasChildren(ref.templateValuesRefs, path));
 }
 
 /** Why a chart version's values schema rejects the path (the install fails), or undefined. */

@@ -18,11 +18,13 @@ export interface ChartFacts {
 interface HelmCharts { charts: Record<string, ChartFacts>; ingressNginxReplacements: Record<string, ChartFacts> }
 
 export const HELM_CHARTS = read<HelmCharts>("helm-charts.json");
+/** Charts the shared helm-charts.json does not list, gathered for this project in the same format. */
+export const ADDED_HELM_CHARTS = read<Pick<HelmCharts, "charts">>("helm-charts-added.json");
 
-/** A chart by its name (`metrics-server`, or the last segment of an OCI reference), wherever the file lists it. */
+/** A chart by its name (`metrics-server`, or the last segment of an OCI reference), wherever the files list it. */
 export function chartFacts(chart: string): ChartFacts | undefined {
     const name = chart.split("/").pop()!;
-    return HELM_CHARTS.charts[name] ?? HELM_CHARTS.ingressNginxReplacements[name];
+    return HELM_CHARTS.charts[name] ?? HELM_CHARTS.ingressNginxReplacements[name] ?? ADDED_HELM_CHARTS.charts[name];
 }
 
 /** Released: listed, and not a prerelease (an rc tag is not what a pin should point at). */

@@ -25,6 +25,7 @@ export const MONITORING_CONTAINERS = {
     grafanaSidecar: resources("20m", "64Mi", "100m", "128Mi"),
     loki: resources("150m", "384Mi", "1", "1Gi"),
     webhookJob: resources("10m", "32Mi", "100m", "64Mi"),
+    cloudwatchExporter: resources("10m", "48Mi", "100m", "128Mi"),
 };
 
 /** The long-running containers, by pod: what the quota and the monitoring node must hold at once. */
@@ -35,6 +36,7 @@ export const MONITORING_PODS: Record<string, Array<keyof typeof MONITORING_CONTA
     kubeStateMetrics: ["kubeStateMetrics"],
     grafana: ["grafana", "grafanaSidecar", "grafanaSidecar"],
     loki: ["loki"],
+    cloudwatchExporter: ["cloudwatchExporter"],
 };
 
 /** Node selector and tolerations that put a pod on the monitoring node group. */
