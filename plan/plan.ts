@@ -96,7 +96,7 @@ async function planOne(spec: StackSpec, root: string, clusterRun?: StackRun, clu
         }
     } else {
         // As for an environment: a bad value is one ConfigError (exit 2) before anything runs.
-        loadClusterSettings(spec.file, stackConfig.config);
+        loadClusterSettings(spec.file, stackConfig.config, (key) => stackConfig.secretKeys.includes(key));
     }
     return runStackFile(spec, stackConfig, clusterRun && clusterSpec
         ? { [clusterSpec.qualifiedName]: { outputs: clusterRun.outputs, secretOutputNames: clusterRun.secretOutputNames } }
