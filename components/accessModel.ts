@@ -92,6 +92,8 @@ export const GUARDRAIL_RULES: PolicyRule[] = [
 export const ENVIRONMENT_MANAGER_RULES: PolicyRule[] = [
     ...WORKLOAD_RULES,
     { apiGroups: [""], resources: ["secrets"], verbs: WRITE },
+    // Held so that the app deployers' Role, which may restart pods, is no escalation for whoever creates it.
+    { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
     ...GUARDRAIL_RULES,
     ...ROLLOUT_READS,
 ];
@@ -123,3 +125,84 @@ export function appDeployerRules(access: "edit" | "view"): PolicyRule[] {
 export const EKS_ACCESS_POLICY_RULES: Record<string, PolicyRule[]> = {
     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy": [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
 };
+
+/** The identities of the access table: who they are is in docs/access.md. */
+export const IDENTITIES = ["cluster-admin", "platform-deployer", "platform-previewer", "app-deployer:dev", "app-deployer:staging", "app-deployer:prod"] as const;
+export type Identity = (typeof IDENTITIES)[number];
+
+export interface AccessRow {
+    identity: Identity;
+    verb: string;
+    /** API group ("" for the core group) and resource, as a SubjectAccessReview names them. */
+    group: string;
+    resource: string;
+    /** Absent for cluster-scoped resources. */
+    namespace?: string;
+    name?: string;
+    /** What RBAC (with the EKS access policies) allows. */
+    allowed: boolean;
+    /** An admission policy that refuses the write all the same. */
+    refusedBy?: string;
+}
+
+/** `resource` is `plural` (or `plural/subresource`) for the core group, `plural.group` otherwise. */
+function row(identity: Identity, verb: string, resource: string, namespace: string | undefined, allowed: boolean, extra: Partial<AccessRow> = {}): AccessRow {
+    const dot = resource.indexOf(".");
+    const [plural, group] = dot < 0 ? [resource, ""] : [resource.slice(0, dot), resource.slice(dot + 1)];
+    return { identity, verb, group, resource: plural, ...(namespace ? { namespace } : {}), allowed, ...extra };
+}
+
+const SCOPE = "fintrax-platform-deployer-scope";
+
+export const ACCESS_TABLE: AccessRow[] = [
+    row("cluster-admin", "delete", "validatingadmissionpolicies.admissionregistration.k8s.io", undefined, true),
+    row("cluster-admin", "get", "secrets", "kube-system", true),
+
+    row("platform-deployer", "create", "namespaces", undefined, true),
+    row("platform-deployer", "delete", "namespaces", undefined, true, { name: "kube-system", refusedBy: SCOPE }),
+    row("platform-deployer", "create", "resourcequotas", "fintrax-prod", true),
+    row("platform-deployer", "create", "networkpolicies.networking.k8s.io", "fintrax-dev", true),
+    row("platform-deployer", "create", "roles.rbac.authorization.k8s.io", "fintrax-staging", true),
+    row("platform-deployer", "get", "secrets", "fintrax-prod", true),
+    row("platform-deployer", "create", "servicemonitors.monitoring.coreos.com", "fintrax-prod", true),
+    row("platform-deployer", "bind", "clusterroles.rbac.authorization.k8s.io", undefined, true, { name: CLUSTER_ROLES.environmentManager }),
+    row("platform-deployer", "bind", "clusterroles.rbac.authorization.k8s.io", undefined, false, { name: "cluster-admin" }),
+    row("platform-deployer", "create", "rolebindings.rbac.authorization.k8s.io", "kube-system", true, { refusedBy: SCOPE }),
+    row("platform-deployer", "get", "secrets", "kube-system", false),
+    row("platform-deployer", "get", "secrets", "monitoring", false),
+    row("platform-deployer", "create", "deployments.apps", "kube-system", false),
+    row("platform-deployer", "create", "clusterroles.rbac.authorization.k8s.io", undefined, false),
+    row("platform-deployer", "create", "clusterrolebindings.rbac.authorization.k8s.io", undefined, false),
+    row("platform-deployer", "delete", "validatingadmissionpolicybindings.admissionregistration.k8s.io", undefined, false),
+
+    row("platform-previewer", "list", "namespaces", undefined, true),
+    row("platform-previewer", "get", "deployments.apps", "fintrax-prod", true),
+    row("platform-previewer", "get", "resourcequotas", "fintrax-staging", true),
+    row("platform-previewer", "get", "secrets", "fintrax-prod", false),
+    row("platform-previewer", "create", "deployments.apps", "fintrax-dev", false),
+    row("platform-previewer", "get", "secrets", "kube-system", false),
+
+    row("app-deployer:dev", "patch", "deployments.apps", "fintrax-dev", true),
+    row("app-deployer:dev", "create", "services", "fintrax-dev", true),
+    row("app-deployer:dev", "get", "secrets", "fintrax-dev", true),
+    row("app-deployer:dev", "delete", "pods", "fintrax-dev", true),
+    row("app-deployer:dev", "create", "pods", "fintrax-dev", false),
+    row("app-deployer:dev", "get", "resourcequotas", "fintrax-dev", true),
+    row("app-deployer:dev", "patch", "resourcequotas", "fintrax-dev", false),
+    row("app-deployer:dev", "create", "networkpolicies.networking.k8s.io", "fintrax-dev", false),
+    row("app-deployer:dev", "create", "rolebindings.rbac.authorization.k8s.io", "fintrax-dev", false),
+    row("app-deployer:dev", "patch", "deployments.apps", "fintrax-staging", false),
+    row("app-deployer:dev", "create", "namespaces", undefined, false),
+
+    row("app-deployer:staging", "patch", "deployments.apps", "fintrax-staging", true),
+    row("app-deployer:staging", "delete", "limitranges", "fintrax-staging", false),
+    row("app-deployer:staging", "get", "deployments.apps", "fintrax-dev", false),
+
+    row("app-deployer:prod", "get", "deployments.apps", "fintrax-prod", true),
+    row("app-deployer:prod", "get", "pods/log", "fintrax-prod", true),
+    row("app-deployer:prod", "patch", "deployments.apps", "fintrax-prod", false),
+    row("app-deployer:prod", "create", "jobs.batch", "fintrax-prod", false),
+    row("app-deployer:prod", "create", "pods", "fintrax-prod", false),
+    row("app-deployer:prod", "get", "secrets", "fintrax-prod", false),
+    row("app-deployer:prod", "list", "secrets", "fintrax-prod", false),
+];

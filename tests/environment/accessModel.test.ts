@@ -1,0 +1,100 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { ACCESS_TABLE, AccessRow, appDeployerRules, Identity } from "../../components/accessModel";
+import { validatingAdmissionPolicy } from "../../policies/admission/objects";
+import { platformDeployerScopeRule } from "../../policies/admission/platformDeployerScope";
+import type { PlannedResource } from "../../plan/runtime";
+import { clusterConfig, planCluster } from "../cluster/support";
+import { judge } from "../policies/admission/cel";
+import { committedPlan, ENVIRONMENT_STACKS } from "../support/environment";
+import { allows, grantsOf, holdsAll, resourceOfType } from "./rbac";
+
+/**
+ * Each identity's rights derived from what the programs plan (the cluster stack and the three environment
+ * stacks under mocks): access entries, EKS policy associations, ClusterRoles and their bindings, Roles and
+ * RoleBindings; compared with the access table of components/accessModel.ts and docs/access.md.
+ */
+
+const describeRow = (row: AccessRow) => `${row.identity} ${row.verb} ${row.group ? `${row.resource}.${row.group}` : row.resource}${row.name ? ` ${row.name}` : ""} in ${row.namespace ?? "(cluster)"}`;
+
+describe("access model: every identity's rights derived from the planned RBAC and access entries", () => {
+    let objects: PlannedResource[] = [];
+    let principals: Record<Identity, string>;
+
+    before(async function () {
+        this.timeout(60000);
+        // One program at a time: the Pulumi runtime is process-global.
+        objects = (await planCluster()).resources;
+        for (const stack of ENVIRONMENT_STACKS) objects.push(...(await committedPlan(stack)).resources);
+        const cluster = clusterConfig();
+        const platform = JSON.parse(cluster["fintrax-cluster:platformDeployment"]);
+        const appDeployer = (stack: string) => objects.find((o) => o.type === "aws:eks/accessEntry:AccessEntry" && o.inputs.kubernetesGroups?.includes(`fintrax-${stack}-deployers`))!.inputs.principalArn;
+        principals = {
+            "cluster-admin": JSON.parse(cluster["fintrax-cluster:admins"])[0],
+            "platform-deployer": platform.deployers[0],
+            "platform-previewer": platform.previewers[0],
+            "app-deployer:dev": appDeployer("dev"),
+            "app-deployer:staging": appDeployer("staging"),
+            "app-deployer:prod": appDeployer("prod"),
+        };
+    });
+
+    it("gives each identity of the table exactly the access the table says", () => {
+        for (const row of ACCESS_TABLE) {
+            expect(allows(grantsOf(principals[row.identity], objects), row), describeRow(row)).to.equal(row.allowed);
+        }
+    });
+
+    it("refuses, by admission, the platform deployer's writes outside the environment namespaces that RBAC cannot tell apart", () => {
+        const policy = validatingAdmissionPolicy(platformDeployerScopeRule);
+        const request = (resource: string, operation: string) => ({ operation, resource: { resource }, userInfo: { username: "ci", groups: ["fintrax:platform-deployers", "system:authenticated"] } });
+        const kubeSystem = { apiVersion: "v1", kind: "Namespace", metadata: { name: "kube-system", labels: { "kubernetes.io/metadata.name": "kube-system" } } };
+        const environment = { apiVersion: "v1", kind: "Namespace", metadata: { name: "fintrax-pr-7", labels: { "fintrax.io/tier": "development" } } };
+        const binding = (namespace: string) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "fintrax-platform-deployer", namespace } });
+        const verdict = (object: any, context: object) => judge(policy, object, "CREATE", context).failures;
+        expect(verdict(binding("kube-system"), { request: request("rolebindings", "CREATE"), namespaceObject: kubeSystem })).to.have.length(1);
+        expect(verdict(binding("fintrax-pr-7"), { request: request("rolebindings", "CREATE"), namespaceObject: environment })).to.deep.equal([]);
+        expect(verdict(environment, { request: request("namespaces", "CREATE") })).to.deep.equal([]);
+        expect(verdict(kubeSystem, { request: request("namespaces", "CREATE") })).to.have.length(1);
+        expect(judge(policy, null, "DELETE", { request: request("namespaces", "DELETE"), oldObject: kubeSystem }).failures).to.have.length(1);
+        expect(judge(policy, null, "DELETE", { request: request("namespaces", "DELETE"), oldObject: environment }).failures).to.deep.equal([]);
+        // Relabelling kube-system as an environment does not make it one.
+        expect(judge(policy, { ...kubeSystem, metadata: { ...kubeSystem.metadata, labels: { "fintrax.io/tier": "development" } } }, "UPDATE",
+            { request: request("namespaces", "UPDATE"), oldObject: kubeSystem }).failures).to.have.length(1);
+        // Anyone else is not this policy's business.
+        expect(judge(policy, kubeSystem, "CREATE", { request: { ...request("namespaces", "CREATE"), userInfo: { username: "admin", groups: [] } } }).matched).to.equal(false);
+        for (const row of ACCESS_TABLE.filter((r) => r.refusedBy)) expect(row.refusedBy, describeRow(row)).to.equal(platformDeployerScopeRule.name);
+    });
+
+    it("lets the platform deployer write every object the environment stacks plan, in their own namespace", () => {
+        const grants = grantsOf(principals["platform-deployer"], objects);
+        const planned = objects.filter((o) => o.type.startsWith("kubernetes:") && !o.type.startsWith("kubernetes:admissionregistration") && o.custom
+            && o.urn.includes("::fintrax::"));
+        expect(planned.length).to.be.greaterThan(50);
+        for (const object of planned) {
+            const { group, resource } = resourceOfType(object.type);
+            const namespace = object.inputs.metadata.namespace;
+            for (const verb of ["create", "get", "patch", "delete"]) {
+                const request = { verb, group, resource, namespace, name: verb === "create" ? undefined : object.inputs.metadata.name };
+                expect(allows(grants, request), `${verb} ${object.type} ${namespace ?? ""}/${object.inputs.metadata.name}`).to.equal(true);
+            }
+        }
+    });
+
+    it("lets the platform deployer create the app deployers' Roles without escalating: it holds every right they give", () => {
+        const grants = grantsOf(principals["platform-deployer"], objects);
+        for (const stack of ENVIRONMENT_STACKS) {
+            expect(holdsAll(grants, appDeployerRules(stack === "prod" ? "view" : "edit"), `fintrax-${stack}`), stack).to.deep.equal([]);
+        }
+    });
+
+    it("is written in docs/access.md row by row", () => {
+        const doc = fs.readFileSync(path.resolve(__dirname, "../../docs/access.md"), "utf8");
+        for (const row of ACCESS_TABLE) {
+            const cells = [row.identity, row.verb, row.group ? `${row.resource}.${row.group}` : row.resource, row.name ?? "", row.namespace ?? "(cluster)",
+                row.allowed ? (row.refusedBy ? `RBAC yes, refused by ${row.refusedBy}` : "yes") : "no"];
+            expect(doc, describeRow(row)).to.contain(`| ${cells.join(" | ")} |`);
+        }
+    });
+});
