@@ -44,6 +44,13 @@ describe("admission policies: CEL judged by @bufbuild/cel on the probe objects",
         }
     });
 
+    it("makes every validation of every rule fail for some probe, and hold for the compliant ones", () => {
+        const failed = new Set(JUDGED_ADMISSION_PROBES.flatMap((probe) => judge(policyNamed(probe.policy), asAdmitted(probe.object, probe.tier)).failures));
+        for (const rule of ADMISSION_RULES) {
+            for (const validation of rule.validations) expect(failed.has(validation.message), `${rule.name}: ${validation.message}`).to.equal(true);
+        }
+    });
+
     it("breaks no other rule with a probe: each object is compliant but for what its policy judges", () => {
         for (const probe of JUDGED_ADMISSION_PROBES) {
             const others = policyObjects.filter((policy) => policy.metadata.name !== probe.policy && REFUSING_TIERS[policy.metadata.name].includes(probe.tier));
