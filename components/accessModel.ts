@@ -1,4 +1,4 @@
-import { PLATFORM_DEPLOYERS_GROUP } from "../policies/admission/platformDeployerScope";
+import { platformDeployersGroup } from "../policies/admission/platformDeployerScope";
 
 /**
  * Who may do what on the shared cluster, in one place: the Kubernetes groups and RBAC rules both programs
@@ -21,7 +21,8 @@ export const APP_DEPLOYER_BOUNDARY_NAME = "fintrax-app-deployer-boundary";
 
 /** Kubernetes groups the access entries map IAM roles to. */
 export const GROUPS = {
-    platformDeployers: PLATFORM_DEPLOYERS_GROUP,
+    /** Per tier: `fintrax:platform-deployers:development`… */
+    platformDeployers: platformDeployersGroup,
     platformPreviewers: "fintrax:platform-previewers",
     appDeployers: (environment: string) => `fintrax-${environment}-deployers`,
 } as const;
@@ -38,16 +39,20 @@ export const CLUSTER_ROLES = {
 } as const;
 
 /** The RoleBindings each environment namespace carries for the platform identities, created first in it. */
-export const PLATFORM_ROLE_BINDINGS = {
-    manager: { name: "fintrax-platform-deployer", clusterRole: CLUSTER_ROLES.environmentManager, group: GROUPS.platformDeployers },
-    reader: { name: "fintrax-platform-previewer", clusterRole: CLUSTER_ROLES.environmentReader, group: GROUPS.platformPreviewers },
-} as const;
+export function platformRoleBindings(tier: string) {
+    return {
+        manager: { name: PLATFORM_BINDING_NAMES.manager, clusterRole: CLUSTER_ROLES.environmentManager, group: GROUPS.platformDeployers(tier) },
+        reader: { name: PLATFORM_BINDING_NAMES.reader, clusterRole: CLUSTER_ROLES.environmentReader, group: GROUPS.platformPreviewers },
+    };
+}
+
+const PLATFORM_BINDING_NAMES = { manager: "fintrax-platform-deployer", reader: "fintrax-platform-previewer" };
 
 /**
  * Outside the environment namespaces the platform deployer creates and deletes the namespaces themselves,
  * and creates the two platform RoleBindings in a new one: `bind` on exactly the ClusterRoles they refer to
  * (RBAC lets a binding be created for a role its creator holds or may bind). The admission policy
- * `fintrax-platform-deployer-scope` keeps these writes to namespaces labelled with an environment tier.
+ * `fintrax-platform-deployer-scope` keeps these writes to the namespaces of the deployer's own tier.
  */
 export const PLATFORM_DEPLOYER_CLUSTER_RULES: PolicyRule[] = [
     { apiGroups: [""], resources: ["namespaces"], verbs: WRITE },
@@ -55,7 +60,7 @@ export const PLATFORM_DEPLOYER_CLUSTER_RULES: PolicyRule[] = [
     { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["create"] },
     {
         apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["get", "update", "patch", "delete"],
-        resourceNames: [PLATFORM_ROLE_BINDINGS.manager.name, PLATFORM_ROLE_BINDINGS.reader.name],
+        resourceNames: [PLATFORM_BINDING_NAMES.manager, PLATFORM_BINDING_NAMES.reader],
     },
     {
         apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"],
@@ -127,7 +132,7 @@ export const EKS_ACCESS_POLICY_RULES: Record<string, PolicyRule[]> = {
 };
 
 /** The identities of the access table: who they are is in docs/access.md. */
-export const IDENTITIES = ["cluster-admin", "platform-deployer", "platform-previewer", "app-deployer:dev", "app-deployer:staging", "app-deployer:prod"] as const;
+export const IDENTITIES = ["cluster-admin", "platform-deployer:development", "platform-deployer:production", "platform-previewer", "app-deployer:dev", "app-deployer:staging", "app-deployer:prod"] as const;
 export type Identity = (typeof IDENTITIES)[number];
 
 export interface AccessRow {
@@ -158,22 +163,26 @@ export const ACCESS_TABLE: AccessRow[] = [
     row("cluster-admin", "delete", "validatingadmissionpolicies.admissionregistration.k8s.io", undefined, true),
     row("cluster-admin", "get", "secrets", "kube-system", true),
 
-    row("platform-deployer", "create", "namespaces", undefined, true),
-    row("platform-deployer", "delete", "namespaces", undefined, true, { name: "kube-system", refusedBy: SCOPE }),
-    row("platform-deployer", "create", "resourcequotas", "fintrax-prod", true),
-    row("platform-deployer", "create", "networkpolicies.networking.k8s.io", "fintrax-dev", true),
-    row("platform-deployer", "create", "roles.rbac.authorization.k8s.io", "fintrax-staging", true),
-    row("platform-deployer", "get", "secrets", "fintrax-prod", true),
-    row("platform-deployer", "create", "servicemonitors.monitoring.coreos.com", "fintrax-prod", true),
-    row("platform-deployer", "bind", "clusterroles.rbac.authorization.k8s.io", undefined, true, { name: CLUSTER_ROLES.environmentManager }),
-    row("platform-deployer", "bind", "clusterroles.rbac.authorization.k8s.io", undefined, false, { name: "cluster-admin" }),
-    row("platform-deployer", "create", "rolebindings.rbac.authorization.k8s.io", "kube-system", true, { refusedBy: SCOPE }),
-    row("platform-deployer", "get", "secrets", "kube-system", false),
-    row("platform-deployer", "get", "secrets", "monitoring", false),
-    row("platform-deployer", "create", "deployments.apps", "kube-system", false),
-    row("platform-deployer", "create", "clusterroles.rbac.authorization.k8s.io", undefined, false),
-    row("platform-deployer", "create", "clusterrolebindings.rbac.authorization.k8s.io", undefined, false),
-    row("platform-deployer", "delete", "validatingadmissionpolicybindings.admissionregistration.k8s.io", undefined, false),
+    row("platform-deployer:development", "create", "namespaces", undefined, true),
+    row("platform-deployer:development", "delete", "namespaces", undefined, true, { name: "kube-system", refusedBy: SCOPE }),
+    row("platform-deployer:production", "create", "resourcequotas", "fintrax-prod", true),
+    row("platform-deployer:development", "create", "networkpolicies.networking.k8s.io", "fintrax-dev", true),
+    row("platform-deployer:development", "create", "roles.rbac.authorization.k8s.io", "fintrax-dev", true),
+    row("platform-deployer:production", "get", "secrets", "fintrax-prod", true),
+    row("platform-deployer:development", "get", "secrets", "fintrax-prod", false),
+    row("platform-deployer:development", "patch", "deployments.apps", "fintrax-staging", false),
+    row("platform-deployer:development", "create", "rolebindings.rbac.authorization.k8s.io", "fintrax-prod", true, { refusedBy: SCOPE }),
+    row("platform-deployer:development", "delete", "namespaces", undefined, true, { name: "fintrax-prod", refusedBy: SCOPE }),
+    row("platform-deployer:production", "create", "servicemonitors.monitoring.coreos.com", "fintrax-prod", true),
+    row("platform-deployer:development", "bind", "clusterroles.rbac.authorization.k8s.io", undefined, true, { name: CLUSTER_ROLES.environmentManager }),
+    row("platform-deployer:development", "bind", "clusterroles.rbac.authorization.k8s.io", undefined, false, { name: "cluster-admin" }),
+    row("platform-deployer:development", "create", "rolebindings.rbac.authorization.k8s.io", "kube-system", true, { refusedBy: SCOPE }),
+    row("platform-deployer:development", "get", "secrets", "kube-system", false),
+    row("platform-deployer:development", "get", "secrets", "monitoring", false),
+    row("platform-deployer:development", "create", "deployments.apps", "kube-system", false),
+    row("platform-deployer:development", "create", "clusterroles.rbac.authorization.k8s.io", undefined, false),
+    row("platform-deployer:development", "create", "clusterrolebindings.rbac.authorization.k8s.io", undefined, false),
+    row("platform-deployer:development", "delete", "validatingadmissionpolicybindings.admissionregistration.k8s.io", undefined, false),
 
     row("platform-previewer", "list", "namespaces", undefined, true),
     row("platform-previewer", "get", "deployments.apps", "fintrax-prod", true),

@@ -41,7 +41,7 @@ describe("cluster config: the committed stack file", () => {
             taints: [{ key: "workload-type", value: "monitoring", effect: "NoSchedule" }],
         });
         // Only the admins and the platform deployment roles (example principals to replace) are not a default.
-        expect({ ...settings, admins: [], platformDeployment: { deployers: [], previewers: [] } }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
+        expect({ ...settings, admins: [], platformDeployment: { deployers: { development: [], staging: [], production: [] }, previewers: [] } }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
     });
 });
 

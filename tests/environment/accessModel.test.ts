@@ -21,6 +21,8 @@ const describeRow = (row: AccessRow) => `${row.identity} ${row.verb} ${row.group
 describe("access model: every identity's rights derived from the planned RBAC and access entries", () => {
     let objects: PlannedResource[] = [];
     let principals: Record<Identity, string>;
+    /** The platform deployer of each environment stack's tier. */
+    let stackDeployer: Record<string, string>;
 
     before(async function () {
         this.timeout(60000);
@@ -32,12 +34,14 @@ describe("access model: every identity's rights derived from the planned RBAC an
         const appDeployer = (stack: string) => objects.find((o) => o.type === "aws:eks/accessEntry:AccessEntry" && o.inputs.kubernetesGroups?.includes(`fintrax-${stack}-deployers`))!.inputs.principalArn;
         principals = {
             "cluster-admin": JSON.parse(cluster["fintrax-cluster:admins"])[0],
-            "platform-deployer": platform.deployers[0],
+            "platform-deployer:development": platform.deployers.development[0],
+            "platform-deployer:production": platform.deployers.production[0],
             "platform-previewer": platform.previewers[0],
             "app-deployer:dev": appDeployer("dev"),
             "app-deployer:staging": appDeployer("staging"),
             "app-deployer:prod": appDeployer("prod"),
         };
+        stackDeployer = { dev: platform.deployers.development[0], staging: platform.deployers.staging[0], prod: platform.deployers.production[0] };
     });
 
     it("gives each identity of the table exactly the access the table says", () => {
@@ -48,13 +52,17 @@ describe("access model: every identity's rights derived from the planned RBAC an
 
     it("refuses, by admission, the platform deployer's writes outside the environment namespaces that RBAC cannot tell apart", () => {
         const policy = validatingAdmissionPolicy(platformDeployerScopeRule);
-        const request = (resource: string, operation: string) => ({ operation, resource: { resource }, userInfo: { username: "ci", groups: ["fintrax:platform-deployers", "system:authenticated"] } });
+        const request = (resource: string, operation: string) => ({ operation, resource: { resource }, userInfo: { username: "ci", groups: ["fintrax:platform-deployers:development", "system:authenticated"] } });
         const kubeSystem = { apiVersion: "v1", kind: "Namespace", metadata: { name: "kube-system", labels: { "kubernetes.io/metadata.name": "kube-system" } } };
         const environment = { apiVersion: "v1", kind: "Namespace", metadata: { name: "fintrax-pr-7", labels: { "fintrax.io/tier": "development" } } };
         const binding = (namespace: string) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "fintrax-platform-deployer", namespace } });
         const verdict = (object: any, context: object) => judge(policy, object, "CREATE", context).failures;
         expect(verdict(binding("kube-system"), { request: request("rolebindings", "CREATE"), namespaceObject: kubeSystem })).to.have.length(1);
         expect(verdict(binding("fintrax-pr-7"), { request: request("rolebindings", "CREATE"), namespaceObject: environment })).to.deep.equal([]);
+        // Another tier's namespace is as out of reach as kube-system.
+        const production = { ...environment, metadata: { name: "fintrax-prod", labels: { "fintrax.io/tier": "production" } } };
+        expect(verdict(binding("fintrax-prod"), { request: request("rolebindings", "CREATE"), namespaceObject: production })).to.have.length(1);
+        expect(verdict(production, { request: request("namespaces", "CREATE") })).to.have.length(1);
         expect(verdict(environment, { request: request("namespaces", "CREATE") })).to.deep.equal([]);
         expect(verdict(kubeSystem, { request: request("namespaces", "CREATE") })).to.have.length(1);
         expect(judge(policy, null, "DELETE", { request: request("namespaces", "DELETE"), oldObject: kubeSystem }).failures).to.have.length(1);
@@ -67,12 +75,11 @@ describe("access model: every identity's rights derived from the planned RBAC an
         for (const row of ACCESS_TABLE.filter((r) => r.refusedBy)) expect(row.refusedBy, describeRow(row)).to.equal(platformDeployerScopeRule.name);
     });
 
-    it("lets the platform deployer write every object the environment stacks plan, in their own namespace", () => {
-        const grants = grantsOf(principals["platform-deployer"], objects);
-        const planned = objects.filter((o) => o.type.startsWith("kubernetes:") && !o.type.startsWith("kubernetes:admissionregistration") && o.custom
-            && o.urn.includes("::fintrax::"));
+    it("lets each tier's platform deployer write every object its environment stack plans, in its own namespace", () => {
+        const planned = objects.filter((o) => o.type.startsWith("kubernetes:") && o.custom && o.urn.includes("::fintrax::"));
         expect(planned.length).to.be.greaterThan(50);
         for (const object of planned) {
+            const grants = grantsOf(stackDeployer[object.urn.slice("urn:pulumi:".length, object.urn.indexOf("::"))], objects);
             const { group, resource } = resourceOfType(object.type);
             const namespace = object.inputs.metadata.namespace;
             for (const verb of ["create", "get", "patch", "delete"]) {
@@ -83,9 +90,8 @@ describe("access model: every identity's rights derived from the planned RBAC an
     });
 
     it("lets the platform deployer create the app deployers' Roles without escalating: it holds every right they give", () => {
-        const grants = grantsOf(principals["platform-deployer"], objects);
         for (const stack of ENVIRONMENT_STACKS) {
-            expect(holdsAll(grants, appDeployerRules(stack === "prod" ? "view" : "edit"), `fintrax-${stack}`), stack).to.deep.equal([]);
+            expect(holdsAll(grantsOf(stackDeployer[stack], objects), appDeployerRules(stack === "prod" ? "view" : "edit"), `fintrax-${stack}`), stack).to.deep.equal([]);
         }
     });
 
