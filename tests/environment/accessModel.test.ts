@@ -95,6 +95,27 @@ describe("access model: every identity's rights derived from the planned RBAC an
         }
     });
 
+    it("lets a platform deployer create IAM roles only inside the boundary, which allows a cluster token and nothing else", () => {
+        const boundary = objects.find((o) => o.type === "aws:iam/policy:Policy" && o.inputs.name === "fintrax-app-deployer-boundary")!;
+        const allowed = (policy: string) => JSON.parse(policy).Statement.flatMap((statement: any) => statement.Action);
+        expect(allowed(boundary.inputs.policy)).to.deep.equal(["eks:DescribeCluster"]);
+        const deployerPolicies = objects.filter((o) => o.type === "aws:iam/rolePolicy:RolePolicy" && o.inputs.name === "fintrax-platform-deployer");
+        expect(deployerPolicies.map((p) => p.inputs.role)).to.have.members(["fintrax-deploy-development", "fintrax-deploy-staging", "fintrax-deploy-production"]);
+        for (const policy of deployerPolicies) {
+            const statements = JSON.parse(policy.inputs.policy).Statement;
+            const granting = (action: string) => statements.filter((statement: any) => statement.Action.includes(action));
+            for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"]) {
+                expect(granting(action).map((statement: any) => statement.Condition?.StringEquals?.["iam:PermissionsBoundary"]), action)
+                    .to.deep.equal([`arn:aws:iam::123456789012:policy/fintrax-app-deployer-boundary`]);
+            }
+            for (const action of ["iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary", "eks:AssociateAccessPolicy"]) expect(granting(action), action).to.deep.equal([]);
+            expect(statements.flatMap((statement: any) => [statement.Resource].flat()).filter((resource: string) => resource.startsWith("arn:aws:iam")))
+                .to.satisfy((resources: string[]) => resources.every((resource) => resource.endsWith(":role/fintrax-*-deployer")));
+        }
+        const previewer = objects.find((o) => o.type === "aws:iam/rolePolicy:RolePolicy" && o.inputs.name === "fintrax-platform-previewer")!;
+        expect(allowed(previewer.inputs.policy)).to.deep.equal(["eks:DescribeCluster"]);
+    });
+
     it("is written in docs/access.md row by row", () => {
         const doc = fs.readFileSync(path.resolve(__dirname, "../../docs/access.md"), "utf8");
         for (const row of ACCESS_TABLE) {
