@@ -1,4 +1,4 @@
-import { PLATFORM_DEPLOYERS_GROUP } from "../policies/admission/platformDeployerScope";
+import { platformDeployersGroup } from "../policies/admission/platformDeployerScope";
 
 /**
  * Who may do what on the shared cluster, in one place: the Kubernetes groups and RBAC rules both programs
@@ -21,7 +21,8 @@ export const APP_DEPLOYER_BOUNDARY_NAME = "fintrax-app-deployer-boundary";
 
 /** Kubernetes groups the access entries map IAM roles to. */
 export const GROUPS = {
-    platformDeployers: PLATFORM_DEPLOYERS_GROUP,
+    /** Per tier: `fintrax:platform-deployers:development`… */
+    platformDeployers: platformDeployersGroup,
     platformPreviewers: "fintrax:platform-previewers",
     appDeployers: (environment: string) => `fintrax-${environment}-deployers`,
 } as const;
@@ -38,16 +39,20 @@ export const CLUSTER_ROLES = {
 } as const;
 
 /** The RoleBindings each environment namespace carries for the platform identities, created first in it. */
-export const PLATFORM_ROLE_BINDINGS = {
-    manager: { name: "fintrax-platform-deployer", clusterRole: CLUSTER_ROLES.environmentManager, group: GROUPS.platformDeployers },
-    reader: { name: "fintrax-platform-previewer", clusterRole: CLUSTER_ROLES.environmentReader, group: GROUPS.platformPreviewers },
-} as const;
+export function platformRoleBindings(tier: string) {
+    return {
+        manager: { name: PLATFORM_BINDING_NAMES.manager, clusterRole: CLUSTER_ROLES.environmentManager, group: GROUPS.platformDeployers(tier) },
+        reader: { name: PLATFORM_BINDING_NAMES.reader, clusterRole: CLUSTER_ROLES.environmentReader, group: GROUPS.platformPreviewers },
+    };
+}
+
+const PLATFORM_BINDING_NAMES = { manager: "fintrax-platform-deployer", reader: "fintrax-platform-previewer" };
 
 /**
  * Outside the environment namespaces the platform deployer creates and deletes the namespaces themselves,
  * and creates the two platform RoleBindings in a new one: `bind` on exactly the ClusterRoles they refer to
  * (RBAC lets a binding be created for a role its creator holds or may bind). The admission policy
- * `fintrax-platform-deployer-scope` keeps these writes to namespaces labelled with an environment tier.
+ * `fintrax-platform-deployer-scope` keeps these writes to the namespaces of the deployer's own tier.
  */
 export const PLATFORM_DEPLOYER_CLUSTER_RULES: PolicyRule[] = [
     { apiGroups: [""], resources: ["namespaces"], verbs: WRITE },
@@ -55,7 +60,7 @@ export const PLATFORM_DEPLOYER_CLUSTER_RULES: PolicyRule[] = [
     { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["create"] },
     {
         apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["get", "update", "patch", "delete"],
-        resourceNames: [PLATFORM_ROLE_BINDINGS.manager.name, PLATFORM_ROLE_BINDINGS.reader.name],
+        resourceNames: [PLATFORM_BINDING_NAMES.manager, PLATFORM_BINDING_NAMES.reader],
     },
     {
         apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"],
@@ -92,6 +97,8 @@ export const GUARDRAIL_RULES: PolicyRule[] = [
 export const ENVIRONMENT_MANAGER_RULES: PolicyRule[] = [
     ...WORKLOAD_RULES,
     { apiGroups: [""], resources: ["secrets"], verbs: WRITE },
+    // Held so that the app deployers' Role, which may restart pods, is no escalation for whoever creates it.
+    { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
     ...GUARDRAIL_RULES,
     ...ROLLOUT_READS,
 ];
@@ -123,3 +130,88 @@ export function appDeployerRules(access: "edit" | "view"): PolicyRule[] {
 export const EKS_ACCESS_POLICY_RULES: Record<string, PolicyRule[]> = {
     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy": [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
 };
+
+/** The identities of the access table: who they are is in docs/access.md. */
+export const IDENTITIES = ["cluster-admin", "platform-deployer:development", "platform-deployer:production", "platform-previewer", "app-deployer:dev", "app-deployer:staging", "app-deployer:prod"] as const;
+export type Identity = (typeof IDENTITIES)[number];
+
+export interface AccessRow {
+    identity: Identity;
+    verb: string;
+    /** API group ("" for the core group) and resource, as a SubjectAccessReview names them. */
+    group: string;
+    resource: string;
+    /** Absent for cluster-scoped resources. */
+    namespace?: string;
+    name?: string;
+    /** What RBAC (with the EKS access policies) allows. */
+    allowed: boolean;
+    /** An admission policy that refuses the write all the same. */
+    refusedBy?: string;
+}
+
+/** `resource` is `plural` (or `plural/subresource`) for the core group, `plural.group` otherwise. */
+function row(identity: Identity, verb: string, resource: string, namespace: string | undefined, allowed: boolean, extra: Partial<AccessRow> = {}): AccessRow {
+    const dot = resource.indexOf(".");
+    const [plural, group] = dot < 0 ? [resource, ""] : [resource.slice(0, dot), resource.slice(dot + 1)];
+    return { identity, verb, group, resource: plural, ...(namespace ? { namespace } : {}), allowed, ...extra };
+}
+
+const SCOPE = "fintrax-platform-deployer-scope";
+
+export const ACCESS_TABLE: AccessRow[] = [
+    row("cluster-admin", "delete", "validatingadmissionpolicies.admissionregistration.k8s.io", undefined, true),
+    row("cluster-admin", "get", "secrets", "kube-system", true),
+
+    row("platform-deployer:development", "create", "namespaces", undefined, true),
+    row("platform-deployer:development", "delete", "namespaces", undefined, true, { name: "kube-system", refusedBy: SCOPE }),
+    row("platform-deployer:production", "create", "resourcequotas", "fintrax-prod", true),
+    row("platform-deployer:development", "create", "networkpolicies.networking.k8s.io", "fintrax-dev", true),
+    row("platform-deployer:development", "create", "roles.rbac.authorization.k8s.io", "fintrax-dev", true),
+    row("platform-deployer:production", "get", "secrets", "fintrax-prod", true),
+    row("platform-deployer:development", "get", "secrets", "fintrax-prod", false),
+    row("platform-deployer:development", "patch", "deployments.apps", "fintrax-staging", false),
+    row("platform-deployer:development", "create", "rolebindings.rbac.authorization.k8s.io", "fintrax-prod", true, { refusedBy: SCOPE }),
+    row("platform-deployer:development", "delete", "namespaces", undefined, true, { name: "fintrax-prod", refusedBy: SCOPE }),
+    row("platform-deployer:production", "create", "servicemonitors.monitoring.coreos.com", "fintrax-prod", true),
+    row("platform-deployer:development", "bind", "clusterroles.rbac.authorization.k8s.io", undefined, true, { name: CLUSTER_ROLES.environmentManager }),
+    row("platform-deployer:development", "bind", "clusterroles.rbac.authorization.k8s.io", undefined, false, { name: "cluster-admin" }),
+    row("platform-deployer:development", "create", "rolebindings.rbac.authorization.k8s.io", "kube-system", true, { refusedBy: SCOPE }),
+    row("platform-deployer:development", "get", "secrets", "kube-system", false),
+    row("platform-deployer:development", "get", "secrets", "monitoring", false),
+    row("platform-deployer:development", "create", "deployments.apps", "kube-system", false),
+    row("platform-deployer:development", "create", "clusterroles.rbac.authorization.k8s.io", undefined, false),
+    row("platform-deployer:development", "create", "clusterrolebindings.rbac.authorization.k8s.io", undefined, false),
+    row("platform-deployer:development", "delete", "validatingadmissionpolicybindings.admissionregistration.k8s.io", undefined, false),
+
+    row("platform-previewer", "list", "namespaces", undefined, true),
+    row("platform-previewer", "get", "deployments.apps", "fintrax-prod", true),
+    row("platform-previewer", "get", "resourcequotas", "fintrax-staging", true),
+    row("platform-previewer", "get", "secrets", "fintrax-prod", false),
+    row("platform-previewer", "create", "deployments.apps", "fintrax-dev", false),
+    row("platform-previewer", "get", "secrets", "kube-system", false),
+
+    row("app-deployer:dev", "patch", "deployments.apps", "fintrax-dev", true),
+    row("app-deployer:dev", "create", "services", "fintrax-dev", true),
+    row("app-deployer:dev", "get", "secrets", "fintrax-dev", true),
+    row("app-deployer:dev", "delete", "pods", "fintrax-dev", true),
+    row("app-deployer:dev", "create", "pods", "fintrax-dev", false),
+    row("app-deployer:dev", "get", "resourcequotas", "fintrax-dev", true),
+    row("app-deployer:dev", "patch", "resourcequotas", "fintrax-dev", false),
+    row("app-deployer:dev", "create", "networkpolicies.networking.k8s.io", "fintrax-dev", false),
+    row("app-deployer:dev", "create", "rolebindings.rbac.authorization.k8s.io", "fintrax-dev", false),
+    row("app-deployer:dev", "patch", "deployments.apps", "fintrax-staging", false),
+    row("app-deployer:dev", "create", "namespaces", undefined, false),
+
+    row("app-deployer:staging", "patch", "deployments.apps", "fintrax-staging", true),
+    row("app-deployer:staging", "delete", "limitranges", "fintrax-staging", false),
+    row("app-deployer:staging", "get", "deployments.apps", "fintrax-dev", false),
+
+    row("app-deployer:prod", "get", "deployments.apps", "fintrax-prod", true),
+    row("app-deployer:prod", "get", "pods/log", "fintrax-prod", true),
+    row("app-deployer:prod", "patch", "deployments.apps", "fintrax-prod", false),
+    row("app-deployer:prod", "create", "jobs.batch", "fintrax-prod", false),
+    row("app-deployer:prod", "create", "pods", "fintrax-prod", false),
+    row("app-deployer:prod", "get", "secrets", "fintrax-prod", false),
+    row("app-deployer:prod", "list", "secrets", "fintrax-prod", false),
+];

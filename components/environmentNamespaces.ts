@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, Quota, StorageBudget } from "../config/tiers";
+import { TIER_LABEL } from "../policies/lib/namespaces";
 import { GuardedNamespace, NamedNetworkPolicy } from "./guardedNamespace";
 import { EnvironmentNetworkArgs, environmentNetworkPolicies, extraNamespaceNetworkPolicies } from "./networkPolicies";
 
@@ -32,7 +33,7 @@ export function environmentNamespaces(args: EnvironmentNamespacesArgs, opts: pul
         podSecurity: args.podSecurity,
         quota: namespace.quota,
         closedWithStorage: args.storage,
-        platformBindings: true,
+        platformBindingsFor: args.labels[TIER_LABEL],
         containerDefaults: args.containerDefaults,
         allow,
         protect: args.protect,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ContainerResources, Quota, StorageBudget } from "../config/tiers";
-import { PLATFORM_ROLE_BINDINGS } from "./accessModel";
+import { platformRoleBindings } from "./accessModel";
 
 export interface NamedNetworkPolicy {
     name: string;
@@ -25,10 +25,10 @@ export interface GuardedNamespaceArgs {
     /** Allow rules layered on top of the namespace's default deny. */
     allow: NamedNetworkPolicy[];
     /**
-     * Bind the platform identities (components/accessModel.ts) in the namespace before anything else is created
-     * in it: the platform deployer has its rights in an environment namespace only through this binding.
+     * The tier whose platform identities (components/accessModel.ts) are bound in the namespace before anything
+     * else is created in it: a platform deployer has its rights in an environment namespace only through this.
      */
-    platformBindings?: boolean;
+    platformBindingsFor?: string;
     /** Keep the namespace (and so everything in it) from being deleted by an update or destroy. */
     protect?: boolean;
 }
@@ -61,7 +61,7 @@ export class GuardedNamespace extends pulumi.ComponentResource {
             },
         }, { ...parent, protect: args.protect ?? false });
         this.namespaceName = this.namespace.metadata.name;
-        const access = args.platformBindings ? Object.entries(PLATFORM_ROLE_BINDINGS).map(([key, binding]) =>
+        const access = args.platformBindingsFor ? Object.entries(platformRoleBindings(args.platformBindingsFor)).map(([key, binding]) =>
             new k8s.rbac.v1.RoleBinding(`${name}-platform-${key}`, {
                 metadata: { name: binding.name, namespace: this.namespaceName, labels: args.labels },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: binding.clusterRole },

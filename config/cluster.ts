@@ -197,9 +197,14 @@ function clusterSchema(region: string) {
         admins: z.array(iamPrincipalArn).superRefine(uniqueItems("the principal")).default([]),
         /** Who runs the environment stacks (docs/access.md): `pulumi up` (deployers) and `pulumi preview` (previewers). */
         platformDeployment: z.strictObject({
-            deployers: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
+            /** Per tier: the development pipeline's role never reaches staging's or production's namespaces. */
+            deployers: z.strictObject({
+                development: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
+                staging: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
+                production: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
+            }).default({ development: [], staging: [], production: [] }),
             previewers: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
-        }).default({ deployers: [], previewers: [] }),
+        }).default({ deployers: { development: [], staging: [], production: [] }, previewers: [] }),
         nodeGroups: z.strictObject({ general: nodeGroup, monitoring: nodeGroup }).superRefine((groups, ctx) => {
             if (groups.general.minSize < 1) {
                 ctx.addIssue({ code: "custom", path: ["general", "minSize"], message: "must be at least 1: the platform add-ons (CoreDNS, ingress, cert-manager) run on this group" });
@@ -298,7 +303,7 @@ export interface ClusterSettings {
     kubernetesVersion: string;
     endpointPublicAccessCidrs: string[];
     admins: string[];
-    platformDeployment: { deployers: string[]; previewers: string[] };
+    platformDeployment: { deployers: Record<"development" | "staging" | "production", string[]>; previewers: string[] };
     nodeGroups: { general: NodeGroupSettings; monitoring: NodeGroupSettings };
     ciRunners: { repository: string; connectionArn?: string; concurrentJobs: number };
     acmeEmail: string;

@@ -151,7 +151,7 @@ export function tierFor(environment: string): Tier {
 
 /**
  * Production's default services scale 3–4, not the seed's 3–5: at 5 the worst case (25 pods + 5 surging +
- * the solver) would need 31 pods and 6.1 CPU of requests; see README ("Quotas hold the worst case").
+ * the solver) would need 31 pods and 6.01 CPU of requests; see README ("Quotas hold the worst case").
  */
 export const PRODUCTION_DEFAULT_MAX_REPLICAS = 4;
 

@@ -94,6 +94,8 @@ export function letsEncryptIssuer(name: string, server: string, email: string) {
                     http01: {
                         ingress: {
                             ingressClassName: INGRESS_CLASS_NAME,
+                            // Unset it is NodePort (cert-manager's API reference), which the environments' quotas refuse.
+                            serviceType: "ClusterIP",
                             // The environments' network policies admit the ingress controller to exposed pods only.
                             podTemplate: { metadata: { labels: { [EXPOSED_LABEL]: "true" } } },
                         },

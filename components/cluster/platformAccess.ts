@@ -5,13 +5,14 @@ import {
     APP_DEPLOYER_BOUNDARY_NAME, CLUSTER_ROLES, ENVIRONMENT_MANAGER_RULES, ENVIRONMENT_READER_RULES, GROUPS, PLATFORM_DEPLOYER_CLUSTER_RULES,
     PLATFORM_PREVIEWER_CLUSTER_RULES, PolicyRule,
 } from "../accessModel";
+import type { EnvironmentTier } from "../../policies/admission/objects";
 import { platformLabels } from "../labels";
 
 export interface PlatformAccessArgs {
     clusterName: pulumi.Input<string>;
     region: string;
-    /** IAM roles that run `pulumi up` for the environment stacks (their pipelines). */
-    deployers: string[];
+    /** IAM roles that run `pulumi up` for the environment stacks of each tier (their pipelines). */
+    deployers: Record<EnvironmentTier, string[]>;
     /** IAM roles that run `pulumi preview` for them: read-only, no Secrets. */
     previewers: string[];
 }
@@ -36,15 +37,17 @@ export class PlatformAccess extends pulumi.ComponentResource {
         const clusterRole = (key: keyof typeof CLUSTER_ROLES, rules: PolicyRule[]) => new k8s.rbac.v1.ClusterRole(`${name}-${key}`, {
             metadata: { name: CLUSTER_ROLES[key], labels }, rules,
         }, parent);
-        const bindClusterWide = (key: keyof typeof CLUSTER_ROLES, role: k8s.rbac.v1.ClusterRole, group: string) =>
-            new k8s.rbac.v1.ClusterRoleBinding(`${name}-${key}`, {
-                metadata: { name: CLUSTER_ROLES[key], labels },
+        const bindClusterWide = (bindingName: string, role: k8s.rbac.v1.ClusterRole, group: string) =>
+            new k8s.rbac.v1.ClusterRoleBinding(`${name}-${bindingName.replace(/:/g, "-")}`, {
+                metadata: { name: bindingName, labels },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
                 subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
             }, parent);
 
-        bindClusterWide("platformDeployer", clusterRole("platformDeployer", PLATFORM_DEPLOYER_CLUSTER_RULES), GROUPS.platformDeployers);
-        bindClusterWide("platformPreviewer", clusterRole("platformPreviewer", PLATFORM_PREVIEWER_CLUSTER_RULES), GROUPS.platformPreviewers);
+        const tiers = Object.keys(args.deployers) as EnvironmentTier[];
+        const deployerRole = clusterRole("platformDeployer", PLATFORM_DEPLOYER_CLUSTER_RULES);
+        for (const tier of tiers) bindClusterWide(`${CLUSTER_ROLES.platformDeployer}:${tier}`, deployerRole, GROUPS.platformDeployers(tier));
+        bindClusterWide(CLUSTER_ROLES.platformPreviewer, clusterRole("platformPreviewer", PLATFORM_PREVIEWER_CLUSTER_RULES), GROUPS.platformPreviewers);
         clusterRole("environmentManager", ENVIRONMENT_MANAGER_RULES);
         clusterRole("environmentReader", ENVIRONMENT_READER_RULES);
 
@@ -109,7 +112,7 @@ export class PlatformAccess extends pulumi.ComponentResource {
             new aws.eks.AccessEntry(`${name}-${slug}`, { clusterName: args.clusterName, principalArn: arn, kubernetesGroups: [group], type: "STANDARD" }, parent);
             new aws.iam.RolePolicy(`${name}-${slug}`, { role: roleName(arn), name: `fintrax-platform-${kind}`, policy }, parent);
         });
-        grant("deployer", args.deployers, GROUPS.platformDeployers, deployerPolicy);
+        for (const tier of tiers) grant("deployer", args.deployers[tier], GROUPS.platformDeployers(tier), deployerPolicy);
         grant("previewer", args.previewers, GROUPS.platformPreviewers, previewerPolicy);
         this.registerOutputs({});
     }

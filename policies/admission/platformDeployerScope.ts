@@ -3,16 +3,18 @@ import type { AdmissionRule } from "./rule";
 import { celStrings } from "./rule";
 
 /**
- * RBAC cannot say "only in namespaces with this label", and the platform deployer must create namespaces
+ * RBAC cannot say "only in namespaces with this label", and a platform deployer must create namespaces
  * (cluster-scoped) and the first RoleBindings in them: this admission policy keeps those writes to the
- * environment namespaces. It judges who makes the request, which the pack cannot see, so it has no pack
+ * namespaces of the deployer's own tier (its group says which). It judges who makes the request, which the pack cannot see, so it has no pack
  * counterpart; it is bound everywhere and always denies.
  */
 
-const PLATFORM_DEPLOYERS_GROUP = "fintrax:platform-deployers";
+/** One group per tier, so that development's pipeline (unreviewed branches) can never touch production. */
+export const platformDeployersGroup = (tier: string) => `fintrax:platform-deployers:${tier}`;
 
-const isEnvironment = (namespace: string) =>
-    `(has(${namespace}.metadata.labels) && '${TIER_LABEL}' in ${namespace}.metadata.labels && ${namespace}.metadata.labels['${TIER_LABEL}'] in ${celStrings(ENVIRONMENT_TIERS)})`;
+/** The namespace is of a tier whose platform-deployers group the requester is in. */
+const isRequestersTier = (namespace: string) =>
+    `(has(${namespace}.metadata.labels) && '${TIER_LABEL}' in ${namespace}.metadata.labels && ${namespace}.metadata.labels['${TIER_LABEL}'] in variables.requesterTiers)`;
 
 export const platformDeployerScopeRule: Omit<AdmissionRule, "crossGuardPolicy" | "scope"> = {
     name: "fintrax-platform-deployer-scope",
@@ -23,19 +25,21 @@ export const platformDeployerScopeRule: Omit<AdmissionRule, "crossGuardPolicy" |
     ],
     matchConditions: [{
         name: "platform-deployers-only",
-        expression: `has(request.userInfo.groups) && '${PLATFORM_DEPLOYERS_GROUP}' in request.userInfo.groups`,
+        expression: `has(request.userInfo.groups) && ${celStrings(ENVIRONMENT_TIERS.map(platformDeployersGroup))}.exists(g, g in request.userInfo.groups)`,
+    }],
+    variables: [{
+        name: "requesterTiers",
+        expression: `${celStrings(ENVIRONMENT_TIERS)}.filter(t, ('fintrax:platform-deployers:' + t) in request.userInfo.groups)`,
     }],
     validations: [
         {
             // Before and after: relabelling kube-system as an environment, or an environment as anything else, is refused.
-            expression: `request.resource.resource != 'namespaces' || ((oldObject == null || ${isEnvironment("oldObject")}) && (object == null || ${isEnvironment("object")}))`,
-            message: `the platform deployer may only create, change and delete namespaces labelled ${TIER_LABEL}: ${ENVIRONMENT_TIERS.join(", ")}`,
+            expression: `request.resource.resource != 'namespaces' || ((oldObject == null || ${isRequestersTier("oldObject")}) && (object == null || ${isRequestersTier("object")}))`,
+            message: `a platform deployer may only create, change and delete namespaces whose ${TIER_LABEL} label is its own tier`,
         },
         {
-            expression: `request.resource.resource != 'rolebindings' || (namespaceObject != null && ${isEnvironment("namespaceObject")})`,
-            message: "the platform deployer may only write RoleBindings in environment namespaces",
+            expression: `request.resource.resource != 'rolebindings' || (namespaceObject != null && ${isRequestersTier("namespaceObject")})`,
+            message: "a platform deployer may only write RoleBindings in the namespaces of its own tier",
         },
     ],
 };
-
-export { PLATFORM_DEPLOYERS_GROUP };

@@ -49,7 +49,7 @@ describe("cluster config: the committed stack file", () => {
         });
         // Only the admins and the platform deployment roles (example principals to replace) and the alert webhook
         // (a secret placeholder) are not defaults.
-        expect({ ...settings, admins: [], platformDeployment: { deployers: [], previewers: [] }, alertWebhookConfigured: false }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
+        expect({ ...settings, admins: [], platformDeployment: { deployers: { development: [], staging: [], production: [] }, previewers: [] }, alertWebhookConfigured: false }).to.deep.equal(loadClusterSettings(STACK_FILE, {}));
     });
 });
 

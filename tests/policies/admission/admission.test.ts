@@ -3,6 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { ADMISSION_RULES, validatingAdmissionPolicy } from "../../../policies/admission/objects";
 import { platformDeployerScopeRule } from "../../../policies/admission/platformDeployerScope";
+import { CERT_MANAGER_CONTROLLER } from "../../../policies/admission/rule";
+import { CERT_MANAGER_NAMESPACE } from "../../../components/cluster/ingress";
 import { imageRegistryRule, PRODUCTION_REGISTRIES, saTokenAutomountRule } from "../../../policies/admission/rules";
 import { TIER_PRESETS, Tier } from "../../../config/tiers";
 import type { PlannedResource } from "../../../plan/runtime";
@@ -42,6 +44,13 @@ describe("admission policies: CEL judged by @bufbuild/cel on the probe objects",
         }
     });
 
+    it("makes every validation of every rule fail for some probe, and hold for the compliant ones", () => {
+        const failed = new Set(JUDGED_ADMISSION_PROBES.flatMap((probe) => judge(policyNamed(probe.policy), asAdmitted(probe.object, probe.tier)).failures));
+        for (const rule of ADMISSION_RULES) {
+            for (const validation of rule.validations) expect(failed.has(validation.message), `${rule.name}: ${validation.message}`).to.equal(true);
+        }
+    });
+
     it("breaks no other rule with a probe: each object is compliant but for what its policy judges", () => {
         for (const probe of JUDGED_ADMISSION_PROBES) {
             const others = policyObjects.filter((policy) => policy.metadata.name !== probe.policy && REFUSING_TIERS[policy.metadata.name].includes(probe.tier));
@@ -54,6 +63,18 @@ describe("admission policies: CEL judged by @bufbuild/cel on the probe objects",
         const account = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: "fintrax-staging" } };
         expect(judge(validatingAdmissionPolicy(saTokenAutomountRule), account).matched).to.equal(false);
         expect(judge(validatingAdmissionPolicy(saTokenAutomountRule), { ...account, metadata: { ...account.metadata, name: "worker" } }).failures).to.have.length(1);
+    });
+
+    it("leaves the pods cert-manager's controller creates (the HTTP-01 solver, from quay.io) to cert-manager", () => {
+        const solver = {
+            apiVersion: "v1", kind: "Pod",
+            metadata: { name: "cm-acme-http-solver-x7k2p", namespace: "fintrax-prod", ownerReferences: [{ apiVersion: "acme.cert-manager.io/v1", kind: "Challenge", name: "c", uid: "1", controller: true }] },
+            spec: { containers: [{ name: "acmesolver", image: "quay.io/jetstack/cert-manager-acmesolver:v1.21.1" }] },
+        };
+        const registry = policyNamed("fintrax-image-registry");
+        expect(judge(registry, solver, "CREATE", { request: { userInfo: { username: CERT_MANAGER_CONTROLLER } } }).matched).to.equal(false);
+        expect(judge(registry, solver, "CREATE", { request: { userInfo: { username: "alice" } } }).failures).to.have.length(1);
+        expect(CERT_MANAGER_CONTROLLER).to.equal(`system:serviceaccount:${CERT_MANAGER_NAMESPACE}:cert-manager`);
     });
 
     it("judges bare pods at creation only, so that updating a pod never fails on it", () => {
@@ -101,6 +122,13 @@ describe("admission policies on the shared cluster", () => {
             expect(policy.inputs.spec.failurePolicy).to.equal("Fail");
             expect(policy.provider, policy.name).to.be.a("string").and.to.contain("kubernetes");
         }
+    });
+
+    it("has cert-manager solve HTTP-01 through a ClusterIP Service: the environments' quotas admit no NodePort", () => {
+        const issuers = resources.filter((r) => r.type.endsWith(":ClusterIssuer") || r.inputs?.kind === "ClusterIssuer");
+        const solvers = issuers.flatMap((issuer) => issuer.inputs.spec?.acme?.solvers ?? []).filter((solver: any) => solver.http01?.ingress);
+        expect(solvers.length).to.be.greaterThan(0);
+        for (const solver of solvers) expect(solver.http01.ingress.serviceType).to.equal("ClusterIP");
     });
 
     it("binds each rule to the namespaces of each tier by label, denying where the tier preset says", () => {

@@ -37,12 +37,22 @@ function evaluate(expression: string, bindings: Record<string, unknown>): unknow
     return result;
 }
 
-export function judge(policy: Policy, object: any, operation: "CREATE" | "UPDATE" = "CREATE"): Verdict {
-    const { group, resource } = resourceOf(object);
+/** What else the API server binds: the request's user, the old object (updates, deletes), the namespace. */
+export interface RequestContext {
+    request?: Record<string, unknown>;
+    oldObject?: unknown;
+    namespaceObject?: unknown;
+}
+
+export function judge(policy: Policy, object: any, operation: "CREATE" | "UPDATE" | "DELETE" = "CREATE", context: RequestContext = {}): Verdict {
+    const { group, resource } = resourceOf(object ?? context.oldObject);
     const matched = policy.spec.matchConstraints.resourceRules.some((rule) =>
-        rule.apiGroups.includes(group) && rule.resources.includes(resource) && rule.operations.includes(operation));
+        rule.apiGroups.includes(group) && rule.resources.includes(resource) && (rule.operations as string[]).includes(operation));
     const variables = new Map<string, unknown>();
-    const bindings = { object: toCel(object), oldObject: null, request: toCel({ operation }), variables };
+    const bindings = {
+        object: toCel(object), oldObject: toCel(context.oldObject ?? null), namespaceObject: toCel(context.namespaceObject ?? null),
+        request: toCel({ operation, ...context.request }), variables,
+    };
     const holds = (expression: string) => {
         try {
             return evaluate(expression, bindings) === true;
