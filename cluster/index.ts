@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ClusterExports } from "../components/clusterExports";
 import { EksCluster } from "../components/cluster/eksCluster";
-import { INGRESS_CLASS_NAME, INGRESS_NAMESPACE, IngressAndCertificates } from "../components/cluster/ingress";
+import { Certificates } from "../components/cluster/certificates";
+import { ExternalDns } from "../components/cluster/externalDns";
+import { EdgeGateway } from "../components/cluster/gateway";
 import {
     GRAFANA_DASHBOARD_LABEL, MONITORING_QUOTA, MonitoringStack, PROMETHEUS_SELECTOR_LABEL,
 } from "../components/cluster/monitoringStack";
@@ -76,10 +78,30 @@ export = async (): Promise<Exported<ClusterExports>> => {
         dependsOn: addons.ready,
     }, onCluster);
 
-    const edge = new IngressAndCertificates("edge", {
+    const oidc = { oidcProviderArn: cluster.oidcProvider.arn, oidcIssuer: cluster.oidcIssuer };
+    const platformReady = [monitoring.prometheusStack, ...addons.ready];
+    const certificates = new Certificates("certificates", {
+        ...oidc,
         vpcCidr: settings.vpcCidr,
         acmeEmail: settings.acmeEmail,
-        dependsOn: [monitoring.prometheusStack, ...addons.ready],
+        hostedZone: settings.hostedZone,
+        region: settings.region,
+        dependsOn: platformReady,
+    }, onCluster);
+    const edge = new EdgeGateway("edge", {
+        vpcCidr: settings.vpcCidr,
+        domain: settings.hostedZone.domain,
+        clusterIssuerName: certificates.clusterIssuerName,
+        dependsOn: [...certificates.issuers, ...platformReady],
+    }, onCluster);
+    new ExternalDns("external-dns", {
+        ...oidc,
+        vpcCidr: settings.vpcCidr,
+        region: settings.region,
+        clusterName: settings.clusterName,
+        hostedZone: settings.hostedZone,
+        gatewayNamespace: edge.namespaceName,
+        dependsOn: [...edge.ready, ...platformReady],
     }, onCluster);
 
     const priorities = new PriorityClasses("priorities", onCluster);
@@ -95,9 +117,9 @@ export = async (): Promise<Exported<ClusterExports>> => {
         nodeSecurityGroupId: nodes.nodeSecurityGroup.id,
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
         databaseSubnetGroupName: network.databaseSubnetGroupName,
-        ingressClassName: INGRESS_CLASS_NAME,
-        ingressNamespace: INGRESS_NAMESPACE,
-        clusterIssuerName: edge.clusterIssuerName,
+        ingressNamespace: edge.namespaceName,
+        gateway: edge.gateway,
+        clusterIssuerName: certificates.clusterIssuerName,
         monitoringNamespace: monitoring.namespaceName,
         prometheusSelectorLabel: { ...PROMETHEUS_SELECTOR_LABEL },
         grafanaDashboardLabel: { ...GRAFANA_DASHBOARD_LABEL },

@@ -21,7 +21,7 @@ const WORKLOAD_RESOURCES = [
     { apiGroups: ["apps"], resources: ["deployments", "deployments/scale", "replicasets", "statefulsets"] },
     { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"] },
     { apiGroups: ["batch"], resources: ["jobs", "cronjobs"] },
-    { apiGroups: ["networking.k8s.io"], resources: ["ingresses"] },
+    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"] },
     { apiGroups: ["policy"], resources: ["poddisruptionbudgets"] },
 ];
 const GUARDRAIL_RESOURCES = [

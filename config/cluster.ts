@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { INSTANCE_TYPE_NAMES, InstanceType } from "../components/cluster/instanceTypes";
-import { boolean, cidrRange, dnsLabel, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
+import { boolean, cidrRange, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
 import { parseConfig, readNamespace } from "./load";
 
 export const CLUSTER_NAMESPACE = "fintrax-cluster";
@@ -86,6 +86,18 @@ export const DEFAULT_REGION = "us-east-1";
 
 const availabilityZone = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be an availability zone name such as us-east-1a");
 
+/**
+ * The public Route53 hosted zone the environments' hosts live in (`<env>.<domain>`, production the domain).
+ * A hosted zone id is `Z` and up to 31 more capitals and digits (Route53 API reference, `HostedZone.Id`,
+ * "Maximum length of 32", read 2026-12-01); the placeholder is not a real zone.
+ */
+export const PLACEHOLDER_HOSTED_ZONE = { domain: "fintrax.example.com", zoneId: "Z0000000000000EXAMPLE" } as const;
+
+const hostedZone = z.strictObject({
+    domain: dnsName.refine((name) => name.includes("."), "must be a registered domain with at least two labels, such as fintrax.example.com"),
+    zoneId: z.string().regex(/^Z[0-9A-Z]{1,31}$/, "must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ (without the /hostedzone/ prefix)"),
+});
+
 const tagValue = z.string().regex(/^[\w .:/=+\-@]{1,256}$/, "must be 1-256 letters, digits, spaces or _ . : / = + - @ (an AWS tag value)");
 
 function clusterSchema(region: string) {
@@ -114,7 +126,7 @@ function clusterSchema(region: string) {
         admins: z.array(iamPrincipalArn).superRefine(uniqueItems("the principal")).default([]),
         nodeGroups: z.strictObject({ general: nodeGroup, monitoring: nodeGroup }).superRefine((groups, ctx) => {
             if (groups.general.minSize < 1) {
-                ctx.addIssue({ code: "custom", path: ["general", "minSize"], message: "must be at least 1: the platform add-ons (CoreDNS, ingress, cert-manager) run on this group" });
+                ctx.addIssue({ code: "custom", path: ["general", "minSize"], message: "must be at least 1: the platform add-ons (CoreDNS, the gateway, cert-manager) run on this group" });
             }
             const labels = groups.monitoring.labels ?? {};
             if (labels[MONITORING_NODE_LABEL.key] !== MONITORING_NODE_LABEL.value) {
@@ -127,6 +139,7 @@ function clusterSchema(region: string) {
         }).default(DEFAULT_NODE_GROUPS),
         acmeEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/, "must be an email address (Let's Encrypt sends expiry notices there)")
             .default("platform@fintrax.io"),
+        hostedZone: hostedZone.default(PLACEHOLDER_HOSTED_ZONE),
         protect: boolean.default(true),
         team: tagValue.default("platform"),
         costCenter: tagValue.default("fintrax-shared"),
@@ -196,6 +209,8 @@ export interface ClusterSettings {
     admins: string[];
     nodeGroups: { general: NodeGroupSettings; monitoring: NodeGroupSettings };
     acmeEmail: string;
+    /** The Route53 zone external-dns writes the hosts into and cert-manager answers DNS-01 challenges in. */
+    hostedZone: { domain: string; zoneId: string };
     protect: boolean;
     tags: { environment: "shared"; team: string; "cost-center": string };
 }
@@ -231,6 +246,7 @@ export function loadClusterSettings(file: string, all?: Record<string, string>):
         admins: raw.admins,
         nodeGroups: { general: group("general"), monitoring: group("monitoring") },
         acmeEmail: raw.acmeEmail,
+        hostedZone: raw.hostedZone,
         protect: raw.protect,
         tags: { environment: "shared", team: raw.team, "cost-center": raw.costCenter },
     };

@@ -1,0 +1,39 @@
+import type { NamedNetworkPolicy } from "../guardedNamespace";
+import { namespaceNameSelector } from "../labels";
+import { allowDns, allowSameNamespace, METADATA_CIDR } from "../networkPolicies";
+import { resources } from "./helm";
+import { MONITORING_NAMESPACE } from "./monitoringStack";
+
+/** What a platform container that names no resources gets (the platform namespaces' LimitRange). */
+export const PLATFORM_CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
+/** The charts' hook and certificate jobs: short-lived, small. */
+export const JOB_RESOURCES = resources("10m", "32Mi", "100m", "64Mi");
+
+export const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+export const everywhereButMetadata = { ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDR] } };
+
+/** Policies every edge platform namespace needs: DNS, their own pods, the API server (on VPC addresses), Prometheus. */
+export function platformBaseline(vpcCidr: string, metricsPorts: number[]): NamedNetworkPolicy[] {
+    return [
+        allowDns,
+        allowSameNamespace,
+        {
+            name: "allow-egress-kube-api",
+            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(443) }] },
+        },
+        {
+            name: "allow-monitoring-scrape",
+            spec: {
+                podSelector: {},
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ namespaceSelector: namespaceNameSelector(MONITORING_NAMESPACE) }], ports: tcp(...metricsPorts) }],
+            },
+        },
+    ];
+}
+
+/** AWS APIs (Route53, STS for the IRSA token exchange) over HTTPS: the egress of the controllers that call them. */
+export const allowEgressAwsApis: NamedNetworkPolicy = {
+    name: "allow-egress-aws-apis",
+    spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [everywhereButMetadata], ports: tcp(443) }] },
+};
