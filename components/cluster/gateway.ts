@@ -51,17 +51,13 @@ export function gatewayNetworkPolicies(vpcCidr: string): NamedNetworkPolicy[] {
     ];
 }
 
-const restrictedContainer = {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-};
-
 /**
  * The default EnvoyProxy (the chart's `config.envoyGateway.envoyProxy`): two proxies spread over the zones
- * behind one internet-facing NLB per Gateway, keeping clients' addresses.
+ * behind one internet-facing NLB per Gateway, keeping clients' addresses. No security context is set:
+ * Envoy Gateway's own already meets Pod Security `restricted` (non-root 65532, no privilege escalation, all
+ * capabilities dropped, RuntimeDefault seccomp) and leaves the root filesystem writable, which Envoy and the
+ * shutdown manager need; one set here would replace it whole (internal/infrastructure/kubernetes/proxy/
+ * resource.go, expectedEnvoySecurityContext, v1.9.0).
  */
 export function envoyProxyDefaults() {
     return {
@@ -71,12 +67,11 @@ export function envoyProxyDefaults() {
                 envoyDeployment: {
                     replicas: 2,
                     pod: {
-                        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                         topologySpreadConstraints: [{
                             maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: proxyPods,
                         }],
                     },
-                    container: { resources: resources("100m", "128Mi", "1", "512Mi"), securityContext: restrictedContainer },
+                    container: { resources: resources("100m", "128Mi", "1", "512Mi") },
                 },
                 envoyPDB: { minAvailable: 1 },
                 envoyService: {

@@ -10,7 +10,7 @@ export interface NetworkArgs extends Pick<ClusterSettings,
 }
 
 /**
- * The VPC of seed 001: public subnets (NAT gateways, the ingress NLB) and private subnets (nodes, the API
+ * The VPC of seed 001: public subnets (NAT gateways, the shared Gateway's NLB) and private subnets (nodes, the API
  * server's network interfaces, databases), one of each per zone; an internet gateway; NAT; route tables;
  * the subnet tags the Kubernetes load-balancer integration looks for; flow logs to CloudWatch; and the DB
  * subnet group the environments put their PostgreSQL in.
