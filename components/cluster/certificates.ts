@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Quota } from "../../config/tiers";
-import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
-import { platformLabels } from "../labels";
+import type { NamedNetworkPolicy } from "../guardedNamespace";
 import { chartRelease, resources } from "./helm";
 import { IrsaRole } from "./iam";
 import { PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
-import { everywhereButMetadata, JOB_RESOURCES, PLATFORM_CONTAINER_DEFAULTS, platformBaseline, tcp } from "./platformNetwork";
+import { everywhereButMetadata, JOB_RESOURCES, platformBaseline, platformNamespace, tcp } from "./platformNetwork";
 import { certManagerDns01Policy } from "./route53";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
@@ -87,14 +86,11 @@ export class Certificates extends pulumi.ComponentResource {
         const parent = { parent: this };
         const monitored = { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value };
 
-        const namespace = new GuardedNamespace(`${name}-cert-manager`, {
-            name: CERT_MANAGER_NAMESPACE,
-            labels: platformLabels({ "fintrax.io/tier": "platform" }),
-            podSecurity: "restricted",
+        const namespace = platformNamespace(`${name}-cert-manager`, {
+            namespace: CERT_MANAGER_NAMESPACE,
             quota: CERT_MANAGER_QUOTA,
-            containerDefaults: PLATFORM_CONTAINER_DEFAULTS,
             allow: certManagerNetworkPolicies(args.vpcCidr),
-        }, parent);
+        }, this);
         const role = new IrsaRole(`${name}-cert-manager-dns01`, {
             oidcProviderArn: args.oidcProviderArn,
             oidcIssuer: args.oidcIssuer,

@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Quota } from "../../config/tiers";
-import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
-import { platformLabels } from "../labels";
+import type { NamedNetworkPolicy } from "../guardedNamespace";
 import { chartRelease, resources } from "./helm";
 import { IrsaRole } from "./iam";
 import { PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
-import { allowEgressAwsApis, PLATFORM_CONTAINER_DEFAULTS, platformBaseline } from "./platformNetwork";
+import { allowEgressAwsApis, platformBaseline, platformNamespace } from "./platformNetwork";
 import { externalDnsPolicy } from "./route53";
 
 export const EXTERNAL_DNS_NAMESPACE = "external-dns";
@@ -60,14 +59,11 @@ export class ExternalDns extends pulumi.ComponentResource {
     constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:ExternalDns", name, {}, opts);
         const parent = { parent: this };
-        const namespace = new GuardedNamespace(`${name}-namespace`, {
-            name: EXTERNAL_DNS_NAMESPACE,
-            labels: platformLabels({ "fintrax.io/tier": "platform" }),
-            podSecurity: "restricted",
+        const namespace = platformNamespace(`${name}-namespace`, {
+            namespace: EXTERNAL_DNS_NAMESPACE,
             quota: EXTERNAL_DNS_QUOTA,
-            containerDefaults: PLATFORM_CONTAINER_DEFAULTS,
             allow: externalDnsNetworkPolicies(args.vpcCidr),
-        }, parent);
+        }, this);
         const role = new IrsaRole(`${name}-route53`, {
             oidcProviderArn: args.oidcProviderArn,
             oidcIssuer: args.oidcIssuer,

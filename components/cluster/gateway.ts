@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Quota } from "../../config/tiers";
 import type { GatewayExport } from "../clusterExports";
-import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
-import { ENVIRONMENT_NAMESPACE_LABEL, platformLabels } from "../labels";
+import type { NamedNetworkPolicy } from "../guardedNamespace";
+import { ENVIRONMENT_NAMESPACE_LABEL } from "../labels";
 import { chartRelease, chartSource, resources } from "./helm";
-import { JOB_RESOURCES, PLATFORM_CONTAINER_DEFAULTS, platformBaseline, tcp } from "./platformNetwork";
+import { JOB_RESOURCES, platformBaseline, platformNamespace, tcp } from "./platformNetwork";
 
 export const GATEWAY_NAMESPACE = "envoy-gateway-system";
 export const GATEWAY_CLASS_NAME = "envoy";
@@ -157,14 +157,11 @@ export class EdgeGateway extends pulumi.ComponentResource {
         super("fintrax:cluster:EdgeGateway", name, {}, opts);
         const parent = { parent: this };
 
-        const namespace = new GuardedNamespace(`${name}-envoy-gateway`, {
-            name: GATEWAY_NAMESPACE,
-            labels: platformLabels({ "fintrax.io/tier": "platform" }),
-            podSecurity: "restricted",
+        const namespace = platformNamespace(`${name}-envoy-gateway`, {
+            namespace: GATEWAY_NAMESPACE,
             quota: GATEWAY_QUOTA,
-            containerDefaults: PLATFORM_CONTAINER_DEFAULTS,
             allow: gatewayNetworkPolicies(args.vpcCidr),
-        }, parent);
+        }, this);
         this.namespaceName = namespace.namespaceName;
 
         // As Envoy Gateway's docs install them: rendered and applied server-side (the CRDs are too large for a

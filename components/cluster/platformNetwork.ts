@@ -1,5 +1,7 @@
-import type { NamedNetworkPolicy } from "../guardedNamespace";
-import { namespaceNameSelector } from "../labels";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Quota } from "../../config/tiers";
+import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
+import { namespaceNameSelector, platformLabels } from "../labels";
 import { allowDns, allowSameNamespace, METADATA_CIDR } from "../networkPolicies";
 import { resources } from "./helm";
 import { MONITORING_NAMESPACE } from "./monitoringStack";
@@ -37,3 +39,15 @@ export const allowEgressAwsApis: NamedNetworkPolicy = {
     name: "allow-egress-aws-apis",
     spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [everywhereButMetadata], ports: tcp(443) }] },
 };
+
+/** A namespace of the edge's platform components: guarded like an environment's, Pod Security `restricted`. */
+export function platformNamespace(name: string, args: { namespace: string; quota: Quota; allow: NamedNetworkPolicy[] }, parent: pulumi.Resource): GuardedNamespace {
+    return new GuardedNamespace(name, {
+        name: args.namespace,
+        labels: platformLabels({ "fintrax.io/tier": "platform" }),
+        podSecurity: "restricted",
+        quota: args.quota,
+        containerDefaults: PLATFORM_CONTAINER_DEFAULTS,
+        allow: args.allow,
+    }, { parent });
+}
