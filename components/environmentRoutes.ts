@@ -40,9 +40,13 @@ export class EnvironmentRoutes extends pulumi.ComponentResource {
     constructor(name: string, args: EnvironmentRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:environment:EnvironmentRoutes", name, {}, opts);
         this.url = `https://${args.host}`;
-        const parentRef = pulumi.output(args.gateway).apply((gateway) => ({
-            group: "gateway.networking.k8s.io", kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: listenerFor(args.host, gateway),
-        }));
+        const parentRef = pulumi.output(args.gateway).apply((gateway) => {
+            if (!gateway?.name || !gateway.namespace) {
+                throw new pulumi.ResourceError("the cluster stack exports no `gateway` (name, namespace, domain, listeners): " +
+                    "update the cluster stack first, it creates the shared Gateway the routes attach to", this);
+            }
+            return { group: "gateway.networking.k8s.io", kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: listenerFor(args.host, gateway) };
+        });
 
         for (const route of args.routes) {
             new k8s.apiextensions.CustomResource(`${name}-${route.name}`, {

@@ -35,7 +35,8 @@ export function gatewayNetworkPolicies(vpcCidr: string): NamedNetworkPolicy[] {
             spec: { podSelector: proxyPods, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(...PROXY_PORTS) }] },
         },
         {
-            // The proxies' topology injector, a mutating webhook the API server calls.
+            // The controller's topology injector, a mutating webhook the API server calls on 9443; the chart labels
+            // the controller's pods with its name (charts/gateway-helm/templates/_helpers.tpl, eg.selectorLabels, v1.9.0).
             name: "allow-admission-webhook",
             spec: {
                 podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway-helm" } },
