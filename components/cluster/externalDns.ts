@@ -46,7 +46,10 @@ export function externalDnsValues(args: Pick<ExternalDnsArgs, "region" | "cluste
         policy: "sync",
         registry: "txt",
         txtOwnerId: args.clusterName,
-        txtPrefix: "extdns-",
+        // The record type, then a dot: the apex's registry record is `extdns-a.<domain>`, inside the zone. Without
+        // the dot it would be `a-<domain>`, outside it, and the apex would go unowned (registry/mapper/mapper.go,
+        // AffixNameMapper.ToTXTName, v0.21.0; kubernetes-sigs/external-dns#5863, read 2026-12-01).
+        txtPrefix: "extdns-%{record_type}.",
         interval: "1m",
         serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
         resources: resources("50m", "64Mi", "200m", "128Mi"),

@@ -112,6 +112,8 @@ describe("cluster stack: the edge (Envoy Gateway, the shared Gateway, external-d
             sources: ["gateway-httproute"], gatewayNamespace: "envoy-gateway-system", domainFilters: [ZONE.domain],
             policy: "sync", registry: "txt", txtOwnerId: "fintrax-eks-shared",
         });
+        // The registry's record of the apex must stay inside the zone: the type template ends in a dot.
+        expect(values.txtPrefix).to.match(/%\{record_type\}\.$/);
         expect(values.provider).to.deep.equal({ name: "aws" });
         expect(values.extraArgs).to.include(`--zone-id-filter=${ZONE.zoneId}`);
         expect(values.serviceAccount.annotations).to.have.property("eks.amazonaws.com/role-arn");
