@@ -93,6 +93,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
         domain: settings.hostedZone.domain,
         clusterIssuerName: certificates.clusterIssuerName,
         dependsOn: [...certificates.issuers, ...platformReady],
+        protect: settings.protect,
     }, onCluster);
     new ExternalDns("external-dns", {
         ...oidc,

@@ -142,6 +142,8 @@ export interface EdgeGatewayArgs {
     clusterIssuerName: pulumi.Input<string>;
     /** cert-manager and its issuers (the Certificate), the monitoring CRDs. */
     dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** Keep the CRDs: deleting one deletes every object of its kind, every environment's routes included. */
+    protect: boolean;
 }
 
 /**
@@ -171,7 +173,7 @@ export class EdgeGateway extends pulumi.ComponentResource {
             ...chartSource("envoyGatewayCrds"),
             namespace: GATEWAY_NAMESPACE,
             values: { crds: { gatewayAPI: { enabled: true, channel: "standard" }, envoyGateway: { enabled: true } } },
-        }, parent);
+        }, { ...parent, protect: args.protect });
         const controller = chartRelease(`${name}-envoy-gateway`, {
             chart: "envoyGateway",
             releaseName: "envoy-gateway",

@@ -23,6 +23,8 @@ describe("cluster stack: the edge (Envoy Gateway, the shared Gateway, external-d
         const [crds] = ofType(run, "kubernetes:helm.sh/v4:Chart");
         expect(crds.inputs).to.deep.include({ chart: "oci://docker.io/envoyproxy/gateway-crds-helm", version: "v1.9.0" });
         expect(crds.inputs.values).to.deep.equal({ crds: { gatewayAPI: { enabled: true, channel: "standard" }, envoyGateway: { enabled: true } } });
+        // Deleting a CRD deletes every object of its kind: every environment's routes.
+        expect(crds.protect).to.equal(true);
         const controller = release(run, "envoy-gateway");
         expect(controller.inputs).to.deep.include({ chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.9.0", namespace: "envoy-gateway-system" });
         expect(controller.inputs.values.crds).to.deep.equal({ enabled: false });
