@@ -6,14 +6,14 @@ import { AppService } from "./components/appService";
 import { ClusterReference } from "./components/clusterReference";
 import { EnvironmentAccess } from "./components/environmentAccess";
 import { EnvironmentDatabases } from "./components/environmentDatabase";
-import { EnvironmentIngress } from "./components/environmentIngress";
+import { EnvironmentRoutes } from "./components/environmentRoutes";
 import { EnvironmentMonitoring } from "./components/environmentMonitoring";
 import { environmentNamespaces } from "./components/environmentNamespaces";
 import { environmentLabels } from "./components/labels";
 
 /**
  * One Fintrax environment on the shared cluster: its namespace (and any extra ones) and guardrails, who may
- * deploy to it, its database(s), its services, its ingress and its monitoring. Everything comes from the
+ * deploy to it, its database(s), its services, its routes on the shared Gateway and its monitoring. Everything comes from the
  * `fintrax:` config of the stack (see README).
  */
 export = async () => {
@@ -92,13 +92,12 @@ export = async () => {
     }, inNamespace));
 
     const routes = settings.services.flatMap((service, index) => service.path
-        ? [{ path: service.path, serviceName: services[index].serviceName, servicePort: services[index].servicePort }]
+        ? [{ name: service.name, path: service.path, serviceName: services[index].serviceName, servicePort: services[index].servicePort }]
         : []);
-    const ingress = routes.length ? new EnvironmentIngress(`fintrax-${environment}-ingress`, {
+    const edge = routes.length ? new EnvironmentRoutes(`fintrax-${environment}-routes`, {
         namespace: namespace.namespaceName,
         host: settings.host,
-        ingressClassName: cluster.output("ingressClassName"),
-        clusterIssuerName: cluster.output("clusterIssuerName"),
+        gateway: cluster.output("gateway"),
         routes,
         labels,
     }, inNamespace) : undefined;
@@ -120,7 +119,7 @@ export = async () => {
         environment,
         tier,
         namespace: namespace.namespaceName,
-        url: ingress?.url ?? null,
+        url: edge?.url ?? null,
         deployerRoleArn: access.deployerRoleArn,
         services: settings.services.map((service) => service.name),
         ...databases.outputs,

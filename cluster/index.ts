@@ -4,7 +4,9 @@ import type { ClusterExports } from "../components/clusterExports";
 import { AdmissionPolicies } from "../components/cluster/admissionPolicies";
 import { CiRunners } from "../components/cluster/ciRunners";
 import { EksCluster } from "../components/cluster/eksCluster";
-import { INGRESS_CLASS_NAME, INGRESS_NAMESPACE, IngressAndCertificates } from "../components/cluster/ingress";
+import { Certificates } from "../components/cluster/certificates";
+import { ExternalDns } from "../components/cluster/externalDns";
+import { EdgeGateway } from "../components/cluster/gateway";
 import {
     GRAFANA_DASHBOARD_LABEL, MONITORING_QUOTA, MonitoringStack, PROMETHEUS_SELECTOR_LABEL,
 } from "../components/cluster/monitoringStack";
@@ -94,11 +96,33 @@ export = async (): Promise<Exported<ClusterExports>> => {
         dependsOn: addons.ready,
     }, onCluster);
 
-    const edge = new IngressAndCertificates("edge", {
+    const oidc = { oidcProviderArn: cluster.oidcProvider.arn, oidcIssuer: cluster.oidcIssuer };
+    const platformReady = [monitoring.prometheusStack, ...addons.ready];
+    const certificates = new Certificates("certificates", {
+        ...oidc,
         vpcCidr: settings.vpcCidr,
         kubernetesApi,
         acmeEmail: settings.acmeEmail,
-        dependsOn: [monitoring.prometheusStack, ...addons.ready],
+        hostedZone: settings.hostedZone,
+        region: settings.region,
+        dependsOn: platformReady,
+    }, onCluster);
+    const edge = new EdgeGateway("edge", {
+        vpcCidr: settings.vpcCidr,
+        kubernetesApi,
+        domain: settings.hostedZone.domain,
+        clusterIssuerName: certificates.clusterIssuerName,
+        dependsOn: [...certificates.issuers, ...platformReady],
+        protect: settings.protect,
+    }, onCluster);
+    new ExternalDns("external-dns", {
+        ...oidc,
+        kubernetesApi,
+        region: settings.region,
+        clusterName: settings.clusterName,
+        hostedZone: settings.hostedZone,
+        gatewayNamespace: edge.namespaceName,
+        dependsOn: [...edge.ready, ...platformReady],
     }, onCluster);
 
     const priorities = new PriorityClasses("priorities", onCluster);
@@ -135,9 +159,9 @@ export = async (): Promise<Exported<ClusterExports>> => {
         nodeSecurityGroupId: nodes.nodeSecurityGroup.id,
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
         network: network.exported(settings.serviceCidr),
-        ingressClassName: INGRESS_CLASS_NAME,
-        ingressNamespace: INGRESS_NAMESPACE,
-        clusterIssuerName: edge.clusterIssuerName,
+        ingressNamespace: edge.namespaceName,
+        gateway: edge.gateway,
+        clusterIssuerName: certificates.clusterIssuerName,
         monitoringNamespace: monitoring.namespaceName,
         prometheusSelectorLabel: { ...PROMETHEUS_SELECTOR_LABEL },
         grafanaDashboardLabel: { ...GRAFANA_DASHBOARD_LABEL },

@@ -74,7 +74,7 @@ export const WORKLOAD_RULES: PolicyRule[] = [
     { apiGroups: ["apps"], resources: ["deployments", "deployments/scale"], verbs: WRITE },
     { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: WRITE },
     { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: WRITE },
-    { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: WRITE },
+    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: WRITE },
     { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: WRITE },
     { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "prometheusrules"], verbs: WRITE },
 ];

@@ -9,7 +9,7 @@ export interface ServiceSpec {
     image: string;
     /** The container's HTTP port; the Service listens on 80 and forwards here. */
     port: number;
-    /** Served through the environment's ingress at this path; unset keeps the service internal. */
+    /** Served through the shared Gateway at this path (an HTTPRoute); unset keeps the service internal. */
     path?: string;
     replicas: { min: number; max: number };
     resources: ContainerResources;

@@ -45,6 +45,18 @@ export interface ClusterNetwork {
     databaseSubnets: Record<Tier, DatabaseSubnets>;
 }
 
+/** The shared Gateway environments attach their HTTPRoutes to (gateway.networking.k8s.io/v1). */
+export interface GatewayExport {
+    name: string;
+    namespace: string;
+    /** The hosted zone's domain: production's host, and the parent of every other environment's. */
+    domain: string;
+    /** The HTTPS listener for the domain itself, admitting production's namespaces only. */
+    apexListener: string;
+    /** The HTTPS listener for `*.<domain>`, admitting every environment's namespaces. */
+    wildcardListener: string;
+}
+
 export interface ClusterExports {
     clusterName: string;
     /** Secret: an exec-based kubeconfig for the cluster (JSON). */
@@ -57,9 +69,9 @@ export interface ClusterExports {
     nodeSecurityGroupId: string;
     clusterSecurityGroupId: string;
     network: ClusterNetwork;
-    ingressClassName: string;
-    /** Where the ingress controller runs: environments admit traffic from this namespace only. */
+    /** Where the gateway's proxies run: environments admit traffic from this namespace only. */
     ingressNamespace: string;
+    gateway: GatewayExport;
     clusterIssuerName: string;
     monitoringNamespace: string;
     /** The label Prometheus selects ServiceMonitors and rules by, and the one Grafana loads dashboards by. */

@@ -5,7 +5,7 @@ import { GuardedNamespace, NamedNetworkPolicy } from "./guardedNamespace";
 import { EnvironmentNetworkArgs, environmentNetworkPolicies, extraNamespaceNetworkPolicies } from "./networkPolicies";
 
 export interface EnvironmentNamespacesArgs {
-    /** The environment's own namespace, where its services, ingress and database Secrets live. */
+    /** The environment's own namespace, where its services, their routes and database Secrets live. */
     own: { name: string; quota: Quota };
     /** Namespaces it adds (seed 004's `data-<env>` and `monitoring-<env>`), empty ones with their own quota. */
     extra: Array<{ name: string; quota: Quota }>;

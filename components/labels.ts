@@ -5,11 +5,14 @@ export function platformLabels(extra: Record<string, string> = {}): Record<strin
     return { "app.kubernetes.io/part-of": "fintrax", "app.kubernetes.io/managed-by": "pulumi", ...extra };
 }
 
+/** Every environment's namespaces (and only theirs) carry it: the shared Gateway admits routes by it. */
+export const ENVIRONMENT_NAMESPACE_LABEL = "fintrax.io/environment";
+
 export function environmentLabels(environment: string, tier: string): Record<string, string> {
-    return platformLabels({ "fintrax.io/environment": environment, "fintrax.io/tier": tier });
+    return platformLabels({ [ENVIRONMENT_NAMESPACE_LABEL]: environment, "fintrax.io/tier": tier });
 }
 
-/** Pods that the ingress controller may reach carry this label; the network policy admits only them. */
+/** Pods that the gateway's proxies may reach carry this label; the network policy admits only them. */
 export const EXPOSED_LABEL = "fintrax.io/exposed";
 
 /** The one label the namespace selector of a NetworkPolicy can rely on: the API server sets it. */

@@ -1,7 +1,7 @@
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
 import { INSTANCE_TYPE_NAMES, InstanceType } from "../components/cluster/instanceTypes";
-import { boolean, cidrRange, dnsLabel, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
+import { boolean, cidrRange, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
 import { ConfigError, parseConfig, readNamespace } from "./load";
 import { TIERS, type Tier } from "./tiers";
 
@@ -165,6 +165,18 @@ const serviceCidr = ipv4Cidr.refine((cidr) => {
 
 const availabilityZone = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be an availability zone name such as us-east-1a");
 
+/**
+ * The public Route53 hosted zone the environments' hosts live in (`<env>.<domain>`, production the domain).
+ * A hosted zone id is `Z` and up to 31 more capitals and digits (Route53 API reference, `HostedZone.Id`,
+ * "Maximum length of 32", read 2026-12-01); the placeholder is not a real zone.
+ */
+export const PLACEHOLDER_HOSTED_ZONE = { domain: "fintrax.example.com", zoneId: "Z0000000000000EXAMPLE" } as const;
+
+const hostedZone = z.strictObject({
+    domain: dnsName.refine((name) => name.includes("."), "must be a registered domain with at least two labels, such as fintrax.example.com"),
+    zoneId: z.string().regex(/^Z[0-9A-Z]{1,31}$/, "must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ (without the /hostedzone/ prefix)"),
+});
+
 const tagValue = z.string().regex(/^[\w .:/=+\-@]{1,256}$/, "must be 1-256 letters, digits, spaces or _ . : / = + - @ (an AWS tag value)");
 
 function clusterSchema(region: string) {
@@ -207,7 +219,7 @@ function clusterSchema(region: string) {
         }).default({ deployers: { development: [], staging: [], production: [] }, previewers: [] }),
         nodeGroups: z.strictObject({ general: nodeGroup, monitoring: nodeGroup }).superRefine((groups, ctx) => {
             if (groups.general.minSize < 1) {
-                ctx.addIssue({ code: "custom", path: ["general", "minSize"], message: "must be at least 1: the platform add-ons (CoreDNS, ingress, cert-manager) run on this group" });
+                ctx.addIssue({ code: "custom", path: ["general", "minSize"], message: "must be at least 1: the platform add-ons (CoreDNS, the gateway, cert-manager) run on this group" });
             }
             const labels = groups.monitoring.labels ?? {};
             if (labels[MONITORING_NODE_LABEL.key] !== MONITORING_NODE_LABEL.value) {
@@ -223,6 +235,7 @@ function clusterSchema(region: string) {
             .default("platform@fintrax.io"),
         /** Secret: set with `pulumi config set --secret fintrax-cluster:alertWebhookUrl https://…`. */
         [ALERT_WEBHOOK_KEY]: z.unknown().optional(),
+        hostedZone: hostedZone.default(PLACEHOLDER_HOSTED_ZONE),
         protect: boolean.default(true),
         team: tagValue.default("platform"),
         costCenter: tagValue.default("fintrax-shared"),
@@ -309,6 +322,8 @@ export interface ClusterSettings {
     acmeEmail: string;
     /** Whether a webhook receiver is configured; its URL is read only as a Pulumi secret (cluster/index.ts). */
     alertWebhookConfigured: boolean;
+    /** The Route53 zone external-dns writes the hosts into and cert-manager answers DNS-01 challenges in. */
+    hostedZone: { domain: string; zoneId: string };
     protect: boolean;
     tags: { environment: "shared"; team: string; "cost-center": string };
 }
@@ -357,6 +372,7 @@ export function loadClusterSettings(
         ciRunners: raw.ciRunners,
         acmeEmail: raw.acmeEmail,
         alertWebhookConfigured: raw[ALERT_WEBHOOK_KEY] !== undefined,
+        hostedZone: raw.hostedZone,
         protect: raw.protect,
         tags: { environment: "shared", team: raw.team, "cost-center": raw.costCenter },
     };

@@ -59,11 +59,25 @@ function isLoadBalancerService(resource: PlannedResource): boolean {
     return resource.type === "kubernetes:core/v1:Service" && resource.inputs.spec?.type === "LoadBalancer";
 }
 
-/** A Helm release whose values ask for a LoadBalancer Service (ingress-nginx behind an NLB) gets one. */
+/** A Helm release whose values ask for a LoadBalancer Service (a controller behind an NLB) gets one. */
 function releasesLoadBalancer(resource: PlannedResource): boolean {
     if (resource.type !== "kubernetes:helm.sh/v3:Release") return false;
     const values = resource.inputs.values ?? {};
     return values.controller?.service?.type === "LoadBalancer" || values.service?.type === "LoadBalancer";
+}
+
+/**
+ * Envoy Gateway gives every Gateway its own Envoy Service, of type LoadBalancer unless the default
+ * EnvoyProxy (the chart's `config.envoyGateway.envoyProxy`) says otherwise: the NLB is created by the
+ * controller, so the plan sees the Gateway, not the Service.
+ */
+function gatewayLoadBalancer(resource: PlannedResource, resources: PlannedResource[]): boolean {
+    if (resource.type !== "kubernetes:gateway.networking.k8s.io/v1:Gateway") return false;
+    const envoyService = resources
+        .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
+        .map((r) => r.inputs.values?.config?.envoyGateway?.envoyProxy?.provider?.kubernetes?.envoyService)
+        .find((service) => service !== undefined);
+    return (envoyService?.type ?? "LoadBalancer") === "LoadBalancer";
 }
 
 const PRICED: Record<string, Priced> = {
@@ -87,7 +101,7 @@ export function estimateCost(resources: PlannedResource[]): StackCost {
         const priced = PRICED[resource.type];
         let found: ReturnType<Priced>;
         try {
-            found = priced ? priced(resource, resources) : isLoadBalancerService(resource) || releasesLoadBalancer(resource)
+            found = priced ? priced(resource, resources) : isLoadBalancerService(resource) || releasesLoadBalancer(resource) || gatewayLoadBalancer(resource, resources)
                 ? { description: "network load balancer", monthlyUsd: perMonth(prices.networkLoadBalancerPerHour) }
                 : undefined;
         } catch (error) {

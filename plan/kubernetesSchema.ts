@@ -2,7 +2,7 @@ import type { PlannedResource } from "./runtime";
 
 /**
  * Validates planned Kubernetes objects against the real OpenAPI schemas shipped by `kubernetes-models`
- * (and its CRD packages for prometheus-operator and cert-manager), the checks the API server would make
+ * (and its CRD packages for prometheus-operator, cert-manager and the Gateway API), the checks the API server would make
  * on `pulumi up` that a mock run cannot.
  */
 
@@ -10,6 +10,7 @@ const CRD_PACKAGES: Record<string, string> = {
     "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
     "cert-manager.io": "@kubernetes-models/cert-manager",
     "acme.cert-manager.io": "@kubernetes-models/cert-manager",
+    "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
 };
 
 /** `kubernetes:apps/v1:Deployment` → the module that models it, or undefined for kinds with no model. */

@@ -154,11 +154,11 @@ export const noDefaultNamespace: ResourceValidationPolicy = {
 
 export const serviceExposure: ResourceValidationPolicy = {
     name: "k8s-service-exposure",
-    description: "No Service of type LoadBalancer or NodePort and no externalIPs: traffic enters through the ingress.",
+    description: "No Service of type LoadBalancer or NodePort and no externalIPs: traffic enters through the shared Gateway.",
     validateResource: (args, reportViolation) => {
         if (!kindIn(args.type, ["Service"], ["core"])) args.notApplicable("not a Service");
         const spec = args.props.spec ?? {};
-        const fix = "use a ClusterIP Service and route to it through the environment's Ingress";
+        const fix = "use a ClusterIP Service and route to it with an HTTPRoute on the shared Gateway";
         if (spec.type === "LoadBalancer" || spec.type === "NodePort") {
             reportViolation(violation(describeObject(args), `is of type ${spec.type}, exposed outside the cluster`, fix));
         }

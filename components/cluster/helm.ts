@@ -12,18 +12,23 @@ export function chartRelease(
     args: { chart: ChartName; releaseName: string; namespace: pulumi.Input<string>; values: pulumi.Input<Record<string, unknown>> },
     opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v3.Release {
-    const chart = CHARTS[args.chart];
     return new k8s.helm.v3.Release(name, {
         name: args.releaseName,
-        chart: chart.chart,
-        version: chart.version,
-        repositoryOpts: { repo: chart.repo },
+        ...chartSource(args.chart),
         namespace: args.namespace,
         values: args.values,
         cleanupOnFail: true,
         maxHistory: 10,
         timeout: 900,
     }, opts);
+}
+
+/** Where Helm finds a pinned chart: a classic repository, or an OCI one where the chart is a reference of its own. */
+export function chartSource(name: ChartName): { chart: string; version: string; repositoryOpts?: { repo: string } } {
+    const chart = CHARTS[name];
+    return chart.repo.startsWith("oci://")
+        ? { chart: `${chart.repo}/${chart.chart}`, version: chart.version }
+        : { chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo } };
 }
 
 /** Kubernetes resources for a container: requests and limits, both always set. */

@@ -34,7 +34,7 @@ export function kubernetesApiAddresses(settings: Pick<ClusterSettings, "serviceC
 }
 
 /**
- * The VPC of seed 001: public subnets (NAT gateways, the ingress NLB) and private subnets (nodes, the API
+ * The VPC of seed 001: public subnets (NAT gateways, the shared Gateway's NLB) and private subnets (nodes, the API
  * server's network interfaces, databases), one of each per zone; an internet gateway; NAT; route tables;
  * the subnet tags the Kubernetes load-balancer integration looks for; a prefix reservation in each private
  * subnet; flow logs to CloudWatch; and per tier the database subnets and DB subnet group its environments'

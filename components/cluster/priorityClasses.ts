@@ -9,7 +9,7 @@ import { platformLabels } from "../labels";
  * whose deployers and guardrails are namespaced, only refers to them.
  *
  * Neither class preempts: on a cluster shared by every environment, a pod that evicted others to make room
- * could evict another environment's (or the ingress controller's). A critical pod is scheduled before the
+ * could evict another environment's (or the gateway's proxies'). A critical pod is scheduled before the
  * pending pods of lower priority, and is among the last the kubelet evicts under node pressure; room for it
  * comes from the Cluster Autoscaler. `standard` has the value pods without a class get (0): it changes
  * nothing for scheduling, but makes every service's class explicit and gives one place to move them all.

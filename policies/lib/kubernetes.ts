@@ -81,7 +81,7 @@ export function describeObject(resource: Pick<ResourceView, "type" | "name" | "p
  */
 const CLUSTER_SCOPED_KINDS = new Set([
     "Namespace", "Node", "PersistentVolume", "StorageClass", "VolumeAttachment", "CSIDriver", "CSINode",
-    "VolumeAttributesClass", "PriorityClass", "RuntimeClass", "IngressClass", "CustomResourceDefinition",
+    "VolumeAttributesClass", "PriorityClass", "RuntimeClass", "IngressClass", "GatewayClass", "CustomResourceDefinition",
     "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
     "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
     "CertificateSigningRequest", "FlowSchema", "PriorityLevelConfiguration", "ComponentStatus", "IPAddress",

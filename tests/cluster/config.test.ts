@@ -119,6 +119,15 @@ const BAD: Array<[string, Record<string, unknown>, string, string]> = [
     ["protect that is not a boolean", { "fintrax-cluster:protect": "yes" }, "fintrax-cluster:protect", "must be true or false"],
     ["an ACME contact that is not an email address", { "fintrax-cluster:acmeEmail": "platform team" }, "fintrax-cluster:acmeEmail", "must be an email address"],
     ["a cluster name that is not a DNS label", { "fintrax-cluster:clusterName": "Fintrax_EKS" }, "fintrax-cluster:clusterName", "must be a DNS label"],
+    ["a hosted zone id with its /hostedzone/ prefix", { "fintrax-cluster:hostedZone": { domain: "fintrax.example.com", zoneId: "/hostedzone/Z0123456789ABC" } },
+        "fintrax-cluster:hostedZone.zoneId", "must be a Route53 hosted zone id"],
+    ["a hosted zone domain that is a single label", { "fintrax-cluster:hostedZone": { domain: "fintrax", zoneId: "Z0123456789ABC" } },
+        "fintrax-cluster:hostedZone.domain", "must be a registered domain"],
+    ["a hosted zone domain in capitals", { "fintrax-cluster:hostedZone": { domain: "Fintrax.Example.com", zoneId: "Z0123456789ABC" } },
+        "fintrax-cluster:hostedZone.domain", "must be a DNS name"],
+    ["a hosted zone without its id", { "fintrax-cluster:hostedZone": { domain: "fintrax.example.com" } }, "fintrax-cluster:hostedZone.zoneId", ""],
+    ["an unknown key under the hosted zone", { "fintrax-cluster:hostedZone": { domain: "fintrax.example.com", zoneId: "Z0123456789ABC", private: true } },
+        "fintrax-cluster:hostedZone.private", "unknown key"],
 ];
 
 describe("cluster config: bad values are rejected with the stack file and the key path", () => {

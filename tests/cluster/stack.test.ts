@@ -260,16 +260,19 @@ describe("cluster stack (shared, committed config)", () => {
     describe("platform add-ons", () => {
         it("pin every chart to an exact version from its repository, in an explicit namespace", () => {
             const releases = ofType(run, "kubernetes:helm.sh/v3:Release");
-            const pins = Object.values(CHARTS).map((c) => [c.chart, c.version, c.repo]);
-            expect(releases.map((r) => [r.inputs.chart, r.inputs.version, r.inputs.repositoryOpts.repo])).to.have.deep.members(pins);
-            for (const r of releases) {
+            const charts = [...releases, ...ofType(run, "kubernetes:helm.sh/v4:Chart")];
+            const source = (c: { chart: string; repo: string }) => c.repo.startsWith("oci://") ? [`${c.repo}/${c.chart}`, null] : [c.chart, c.repo];
+            const pins = Object.values(CHARTS).map((c) => [...source(c), c.version]);
+            expect(charts.map((r) => [r.inputs.chart, r.inputs.repositoryOpts?.repo ?? null, r.inputs.version])).to.have.deep.members(pins);
+            for (const r of charts) {
                 expect(r.inputs.version, r.name).to.match(/^v?\d+\.\d+\.\d+$/);
                 expect(r.inputs.namespace, r.name).to.be.a("string").and.not.equal("default");
             }
             const where = Object.fromEntries(releases.map((r) => [r.inputs.name, r.inputs.namespace]));
             expect(where).to.deep.equal({
                 "metrics-server": "kube-system", "cluster-autoscaler": "kube-system", alloy: "kube-system",
-                "ingress-nginx": "ingress-nginx", "cert-manager": "cert-manager", "kube-prometheus-stack": "monitoring", loki: "monitoring",
+                "envoy-gateway": "envoy-gateway-system", "external-dns": "external-dns",
+                "cert-manager": "cert-manager", "kube-prometheus-stack": "monitoring", loki: "monitoring",
                 yace: "monitoring",
             });
         });
@@ -287,29 +290,8 @@ describe("cluster stack (shared, committed config)", () => {
             });
         });
 
-        it("put ingress-nginx behind an AWS NLB as the default ingress class", () => {
-            const controller = release(run, "ingress-nginx").inputs.values.controller;
-            expect(controller.ingressClassResource).to.deep.include({ name: "nginx", default: true });
-            expect(controller.service.type).to.equal("LoadBalancer");
-            expect(controller.service.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]).to.equal("nlb");
-            expect(controller.replicaCount).to.equal(2);
-            expect(run.outputs.ingressClassName).to.equal("nginx");
-        });
-
-        it("issue certificates from Let's Encrypt with the configured email, over HTTP-01 through nginx", () => {
-            const issuers = Object.fromEntries(ofType(run, "kubernetes:cert-manager.io/v1:ClusterIssuer").map((i) => [i.inputs.metadata.name, i.inputs.spec.acme]));
-            expect(Object.keys(issuers)).to.have.members(["letsencrypt", "letsencrypt-staging"]);
-            expect(issuers.letsencrypt.server).to.equal("https://acme-v02.api.letsencrypt.org/directory");
-            expect(issuers.letsencrypt.email).to.equal("platform@fintrax.io");
-            expect(issuers.letsencrypt.solvers[0].http01.ingress.ingressClassName).to.equal("nginx");
-            // Solver pods must pass the environments' "exposed pods only" network policy.
-            expect(issuers.letsencrypt.solvers[0].http01.ingress.podTemplate.metadata.labels).to.deep.equal({ "fintrax.io/exposed": "true" });
-            expect(run.outputs.clusterIssuerName).to.equal("letsencrypt");
-            expect(release(run, "cert-manager").inputs.values.crds).to.deep.include({ enabled: true });
-        });
-
         it("keep the platform's own workloads off the monitoring nodes, and run the node agents on every node", () => {
-            for (const name of ["metrics-server", "cluster-autoscaler", "ingress-nginx", "cert-manager"]) {
+            for (const name of ["metrics-server", "cluster-autoscaler", "envoy-gateway", "external-dns", "cert-manager"]) {
                 expect(JSON.stringify(release(run, name).inputs.values), name).not.to.include("workload-type");
             }
             const exporter = release(run, "kube-prometheus-stack").inputs.values["prometheus-node-exporter"];
@@ -378,7 +360,7 @@ describe("cluster stack (shared, committed config)", () => {
     });
 
     describe("platform namespaces", () => {
-        const NAMESPACES = ["monitoring", "ingress-nginx", "cert-manager"];
+        const NAMESPACES = ["monitoring", "envoy-gateway-system", "external-dns", "cert-manager"];
 
         it("are guarded: quota, container defaults, default deny and the restricted Pod Security level", () => {
             const namespaces = ofType(run, TYPES.namespace).map((n) => n.inputs.metadata);
@@ -399,10 +381,12 @@ describe("cluster stack (shared, committed config)", () => {
         it("open only the paths their workloads need", () => {
             const names = (ns: string) => ofType(run, TYPES.networkPolicy).filter((p) => p.inputs.metadata.namespace === ns).map((p) => p.inputs.metadata.name);
             expect(names("monitoring")).to.include.members(["allow-dns", "allow-same-namespace", "allow-prometheus-scrape", "allow-log-shipping", "allow-operator-webhook"]);
-            expect(names("ingress-nginx")).to.include.members(["allow-http-from-anywhere", "allow-admission-webhook", "allow-egress-backends", "allow-monitoring-scrape"]);
+            expect(names("envoy-gateway-system")).to.include.members(["allow-http-from-anywhere", "allow-admission-webhook", "allow-egress-backends", "allow-monitoring-scrape"]);
             expect(names("cert-manager")).to.include.members(["allow-egress-acme", "allow-webhook", "allow-monitoring-scrape"]);
+            expect(names("external-dns")).to.include.members(["allow-egress-aws-apis", "allow-egress-kube-api", "allow-monitoring-scrape"]);
             const http = ofType(run, TYPES.networkPolicy).find((p) => p.inputs.metadata.name === "allow-http-from-anywhere")!;
-            expect(http.inputs.spec.ingress[0].ports.map((p: any) => p.port)).to.deep.equal([80, 443]);
+            // Envoy listens 10000 above the listeners' privileged ports 80 and 443.
+            expect(http.inputs.spec.ingress[0].ports.map((p: any) => p.port)).to.deep.equal([10080, 10443]);
         });
 
         it("validate against the Kubernetes and cert-manager schemas", async () => {
@@ -423,13 +407,14 @@ describe("cluster stack (shared, committed config)", () => {
         it("have the types the environment stacks read", () => {
             const o = run.outputs as Record<string, any>;
             for (const key of ["clusterName", "oidcProviderArn", "oidcProviderUrl", "vpcId", "vpcCidr", "nodeSecurityGroupId", "clusterSecurityGroupId",
-                "ingressClassName", "ingressNamespace", "clusterIssuerName", "monitoringNamespace", "region"]) {
+                "ingressNamespace", "clusterIssuerName", "monitoringNamespace", "region"]) {
                 expect(o[key], key).to.be.a("string").and.not.equal("");
             }
             expect(o.oidcProviderUrl).not.to.match(/^https:/);
             expect(o.privateSubnetIds).to.be.an("array").with.length(2);
             expect(o).to.deep.include({
-                clusterName: CLUSTER, vpcCidr: "10.0.0.0/16", ingressNamespace: "ingress-nginx", monitoringNamespace: "monitoring", region: "us-east-1",
+                clusterName: CLUSTER, vpcCidr: "10.0.0.0/16", ingressNamespace: "envoy-gateway-system", monitoringNamespace: "monitoring", region: "us-east-1",
+                gateway: { name: "fintrax", namespace: "envoy-gateway-system", domain: "fintrax.example.com", apexListener: "https-apex", wildcardListener: "https-wildcard" },
                 monitoringQuota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 15 },
                 daemonSetRequests: { cpu: "235m", memory: "330Mi", pods: 6 },
             });

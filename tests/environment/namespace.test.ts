@@ -64,7 +64,7 @@ for (const [stack, expected] of Object.entries(EXPECTED)) {
             expect(policy(run, "default-deny")).to.deep.equal({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
         });
 
-        it("allows DNS to kube-system, its own pods, the ingress controller and Prometheus", () => {
+        it("allows DNS to kube-system, its own pods, the gateway's proxies and Prometheus", () => {
             const dns = policy(run, "allow-dns").egress[0];
             expect(dns.to[0].namespaceSelector.matchLabels).to.deep.equal({ "kubernetes.io/metadata.name": "kube-system" });
             expect(dns.ports.map((p: { port: number }) => p.port)).to.deep.equal([53, 53]);
@@ -73,7 +73,7 @@ for (const [stack, expected] of Object.entries(EXPECTED)) {
             expect(same.egress).to.deep.equal([{ to: [{ podSelector: {} }] }]);
             const fromIngress = policy(run, "allow-from-ingress-controller");
             expect(fromIngress.podSelector.matchLabels).to.deep.equal({ "fintrax.io/exposed": "true" });
-            expect(fromIngress.ingress[0].from[0].namespaceSelector.matchLabels).to.deep.equal({ "kubernetes.io/metadata.name": "ingress-nginx" });
+            expect(fromIngress.ingress[0].from[0].namespaceSelector.matchLabels).to.deep.equal({ "kubernetes.io/metadata.name": "envoy-gateway-system" });
             const scrape = policy(run, "allow-monitoring-scrape");
             expect(scrape.ingress[0].from[0].namespaceSelector.matchLabels).to.deep.equal({ "kubernetes.io/metadata.name": "monitoring" });
         });

@@ -66,23 +66,26 @@ for (const [stack, tier] of Object.entries(TIERS)) {
             });
         }
 
-        it(`routes ${tier.host} through one TLS ingress with a path per service`, () => {
-            const [ingress] = ofKind(run, "Ingress");
-            const spec = ingress.inputs.spec;
-            expect(spec.ingressClassName).to.equal("nginx");
-            expect(ingress.inputs.metadata.annotations["cert-manager.io/cluster-issuer"]).to.equal("letsencrypt");
-            expect(spec.tls).to.deep.equal([{ hosts: [tier.host], secretName: "web-tls" }]);
-            expect(spec.rules).to.have.length(1);
-            expect(spec.rules[0].host).to.equal(tier.host);
-            const routes = Object.fromEntries(spec.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name]));
-            expect(routes).to.deep.equal(Object.fromEntries(Object.entries(SERVICES).map(([name, path]) => [path, name])));
+        it(`routes ${tier.host} through the shared Gateway, an HTTPRoute per service`, () => {
+            const routes = ofKind(run, "HTTPRoute").map((r) => r.inputs);
+            const listener = tier.host === "fintrax.example.com" ? "https-apex" : "https-wildcard";
+            for (const route of routes) {
+                expect(route.apiVersion).to.equal("gateway.networking.k8s.io/v1");
+                expect(route.spec.hostnames).to.deep.equal([tier.host]);
+                expect(route.spec.parentRefs).to.deep.equal([{
+                    group: "gateway.networking.k8s.io", kind: "Gateway", name: "fintrax", namespace: "envoy-gateway-system", sectionName: listener,
+                }]);
+            }
+            const paths = Object.fromEntries(routes.map((r) => [r.spec.rules[0].matches[0].path.value, r.spec.rules[0].backendRefs[0].name]));
+            expect(paths).to.deep.equal(Object.fromEntries(Object.entries(SERVICES).map(([name, path]) => [path, name])));
+            expect(ofKind(run, "Ingress")).to.have.length(0);
             expect(run.outputs.url).to.equal(`https://${tier.host}`);
         });
     });
 }
 
 describe("environment services from config", () => {
-    it("keeps a service without a path off the ingress and away from the ingress controller", async () => {
+    it("keeps a service without a path off the Gateway and away from its proxies", async () => {
         const run = await planEnvironment("dev", {
             "fintrax:services": [
                 { name: "web", image: "ghcr.io/fintrax/web:2.0.0", port: 8080, path: "/" },
@@ -93,15 +96,15 @@ describe("environment services from config", () => {
         expect(worker.metadata.labels["fintrax.io/exposed"]).to.equal(undefined);
         expect(worker.spec.containers[0].ports[0].containerPort).to.equal(9000);
         expect(worker.spec.containers[0].env).to.deep.include({ name: "QUEUE", value: "payments" });
-        const paths = ofKind(run, "Ingress")[0].inputs.spec.rules[0].http.paths;
-        expect(paths.map((p: any) => p.backend.service.name)).to.deep.equal(["web"]);
+        const routes = ofKind(run, "HTTPRoute").map((r) => r.inputs);
+        expect(routes.map((r) => r.spec.rules[0].backendRefs[0].name)).to.deep.equal(["web"]);
     });
 
-    it("creates no ingress when no service has a path", async () => {
+    it("creates no route when no service has a path", async () => {
         const run = await planEnvironment("dev", {
             "fintrax:services": [{ name: "worker", image: "ghcr.io/fintrax/worker:2.0.0", port: 9000 }],
         });
-        expect(ofKind(run, "Ingress")).to.have.length(0);
+        expect(ofKind(run, "HTTPRoute")).to.have.length(0);
         expect(run.outputs.url).to.equal(null);
     });
 });

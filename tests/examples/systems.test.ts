@@ -7,7 +7,9 @@ import { readStackConfig } from "../../plan/stackConfig";
 import { exampleConfig, exampleStack, objectNamed, objectsOf, resourcesOfType } from "./support";
 
 const RDS = "aws:rds/instance:Instance";
-const routesOf = (ingress: any) => Object.fromEntries(ingress.spec.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name]));
+/** Path → service over the environment's HTTPRoutes. */
+const routesOf = (run: any) => Object.fromEntries(objectsOf(run, "HTTPRoute").map((r: any) => [r.spec.rules[0].matches[0].path.value, r.spec.rules[0].backendRefs[0].name]));
+const hostsOf = (run: any) => [...new Set(objectsOf(run, "HTTPRoute").flatMap((r: any) => r.spec.hostnames))];
 const secretsOf = (deployment: any) => deployment.spec.template.spec.containers[0].envFrom.map((e: any) => e.secretRef.name);
 
 describe("example: Expense Tracker (seed 001)", () => {
@@ -19,9 +21,8 @@ describe("example: Expense Tracker (seed 001)", () => {
     for (const [stack, expected] of Object.entries(TIERS)) {
         it(`${stack}: frontend on /, backend on /api at ${expected.host}, ${expected.replicas} replicas each, PostgreSQL ${expected.instanceClass}`, async () => {
             const run = await exampleStack("expense-tracker", stack);
-            const [ingress] = objectsOf(run, "Ingress");
-            expect(ingress.spec.rules[0].host).to.equal(expected.host);
-            expect(routesOf(ingress)).to.deep.equal({ "/": "frontend", "/api": "backend" });
+            expect(hostsOf(run)).to.deep.equal([expected.host]);
+            expect(routesOf(run)).to.deep.equal({ "/": "frontend", "/api": "backend" });
             for (const service of ["frontend", "backend"]) {
                 const deployment = objectNamed(run, "Deployment", service, `fintrax-${stack}`);
                 expect(deployment.spec.replicas, service).to.equal(expected.replicas);
@@ -43,14 +44,14 @@ describe("example: FinFlow (seed 002)", () => {
 
     for (const stack of ["dev", "staging"]) {
         describe(stack, () => {
-            it("runs the seven services, each with an autoscaler; the ingress reaches the frontend and the gateway only", async () => {
+            it("runs the seven services, each with an autoscaler; the routes reach the frontend and the API gateway only", async () => {
                 const run = await exampleStack("finflow", stack);
                 expect(objectsOf(run, "Deployment").map((d) => d.metadata.name).sort()).to.deep.equal([...SERVICES].sort());
                 for (const service of SERVICES) {
                     const hpa = objectNamed(run, "HorizontalPodAutoscaler", service);
                     expect(hpa.spec.scaleTargetRef.name, service).to.equal(service);
                 }
-                expect(routesOf(objectsOf(run, "Ingress")[0])).to.deep.equal({ "/": "frontend", "/api": "api-gateway" });
+                expect(routesOf(run)).to.deep.equal({ "/": "frontend", "/api": "api-gateway" });
             });
 
             it("gives each service that keeps data its own database, whose Secret only that service receives", async () => {
@@ -112,10 +113,8 @@ describe("example: TByte (seed 003)", () => {
             const { resources } = deployment.spec.template.spec.containers[0];
             expect(resources.requests).to.deep.equal(values.requests);
             expect(parseQuantity(resources.limits.memory)).to.equal(2 * parseQuantity(values.requests.memory));
-            const [ingress] = objectsOf(run, "Ingress");
-            expect(ingress.spec.rules[0].host).to.equal(values.host);
-            expect(ingress.spec.tls[0].hosts).to.deep.equal([values.host]);
-            expect(routesOf(ingress)).to.deep.equal({ "/": "tbyte" });
+            expect(hostsOf(run)).to.deep.equal([values.host]);
+            expect(routesOf(run)).to.deep.equal({ "/": "tbyte" });
             expect(resourcesOfType(run, RDS).map((r) => r.inputs.instanceClass)).to.deep.equal([values.instanceClass]);
         });
     }

@@ -20,10 +20,11 @@ const ENVIRONMENTS: Array<{ stack: string; file: string; tier: Tier; overrides?:
 
 /** Pods of the platform charts (not planned objects: Helm renders them), with the labels the charts give them. */
 const PLATFORM_PODS: Record<string, Array<Record<string, string>>> = {
-    "ingress-nginx": [
-        { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" },
-        { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "admission-webhook" },
+    "envoy-gateway-system": [
+        { "app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" },
+        { "control-plane": "envoy-gateway", "app.kubernetes.io/name": "gateway-helm" }, { "app.kubernetes.io/name": "gateway-crds-helm" },
     ],
+    "external-dns": [{ "app.kubernetes.io/name": "external-dns" }],
     "cert-manager": [
         { "app.kubernetes.io/name": "cert-manager" }, { "app.kubernetes.io/name": "cainjector" },
         { "app.kubernetes.io/name": "webhook" }, { "app.kubernetes.io/name": "startupapicheck" },

@@ -56,8 +56,9 @@ describe("offline plan CLI", () => {
         const dev = report.stacks.find((s) => s.stack === "dev")!;
         const reference = dev.resources.find((r) => r.type === "pulumi:pulumi:StackReference")!;
         expect((reference.inputs as { name: string }).name).to.equal("organization/fintrax-cluster/shared");
-        const ingress = dev.resources.find((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress")!;
-        expect((ingress.inputs as any).spec.ingressClassName).to.equal(shared.outputs.ingressClassName);
+        const route = dev.resources.find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")!;
+        const gateway = shared.outputs.gateway as { name: string; namespace: string };
+        expect((route.inputs as any).spec.parentRefs[0]).to.deep.include({ name: gateway.name, namespace: gateway.namespace });
     });
 
     it("masks every secret: the kubeconfig output, provider kubeconfigs and passwords", () => {

@@ -18,6 +18,10 @@ const CONTRACT: Record<string, boolean> = {
     "k8s-probes": false,
     "k8s-no-default-namespace": false,
     "k8s-service-exposure": false,
+    // Added by the edge change (Gateway API): to be added to CONTRACT.md's table.
+    "k8s-route-attachment": false,
+    "k8s-route-namespace": true,
+    "k8s-edge-objects": false,
     "k8s-namespace-pss-label": false,
     "k8s-no-bare-pods": false,
     "k8s-sa-token-automount": false,

@@ -4,7 +4,7 @@ import * as path from "path";
 import { ADMISSION_RULES, validatingAdmissionPolicy } from "../../../policies/admission/objects";
 import { platformDeployerScopeRule } from "../../../policies/admission/platformDeployerScope";
 import { CERT_MANAGER_CONTROLLER } from "../../../policies/admission/rule";
-import { CERT_MANAGER_NAMESPACE } from "../../../components/cluster/ingress";
+import { CERT_MANAGER_NAMESPACE } from "../../../components/cluster/certificates";
 import { imageRegistryRule, PRODUCTION_REGISTRIES, saTokenAutomountRule } from "../../../policies/admission/rules";
 import { TIER_PRESETS, Tier } from "../../../config/tiers";
 import type { PlannedResource } from "../../../plan/runtime";
