@@ -22,7 +22,7 @@ const ENVIRONMENTS: Array<{ stack: string; file: string; tier: Tier; overrides?:
 const PLATFORM_PODS: Record<string, Array<Record<string, string>>> = {
     "envoy-gateway-system": [
         { "app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" },
-        { "control-plane": "envoy-gateway", "app.kubernetes.io/name": "gateway-helm" }, { "app.kubernetes.io/name": "gateway-crds-helm" },
+        { "control-plane": "envoy-gateway", "app.kubernetes.io/name": "gateway-helm" },
     ],
     "external-dns": [{ "app.kubernetes.io/name": "external-dns" }],
     "cert-manager": [
