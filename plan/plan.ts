@@ -132,7 +132,7 @@ function downgradeReferences(value: unknown): any {
 }
 
 /** A planned resource as the engine sends it to the analyzer: serialized inputs and outputs, dependencies. */
-function analyzed(resource: StackRun["resources"][number]): AnalyzedResource {
+export function analyzed(resource: StackRun["resources"][number]): AnalyzedResource {
     return {
         urn: resource.urn, type: resource.type, name: resource.name, parent: resource.parent, provider: resource.provider, protect: resource.protect,
         inputs: downgradeReferences(resource.serializedInputs ?? resource.inputs),
