@@ -182,12 +182,16 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     const clusterSpec = specs.find((s) => s.project === "fintrax-cluster") ?? stackSpec(CLUSTER_STACK_NAME);
     const clusterRun = await planOne(clusterSpec, root);
     const runs = new Map<StackSpec, StackRun>();
+    // Each stack is judged (in the analyzer's process) while the next program runs (in this one).
+    const reports: Array<Promise<StackReport>> = [];
     for (const spec of specs) {
-        runs.set(spec, spec === clusterSpec ? clusterRun : await planOne(spec, root, clusterRun, clusterSpec));
+        const run = spec === clusterSpec ? clusterRun : await planOne(spec, root, clusterRun, clusterSpec);
+        runs.set(spec, run);
+        const judged = analyzer.then((started) => report(spec, run, root, started));
+        judged.catch(() => undefined); // awaited below, in order
+        reports.push(judged);
     }
-
-    const stacks: StackReport[] = [];
-    for (const [spec, run] of runs) stacks.push(await report(spec, run, root, await analyzer));
+    const stacks = await Promise.all(reports);
 
     const cluster = clusterRun.outputs as unknown as ClusterExports;
     const quotas = [clusterRun, ...[...runs.values()].filter((run) => run !== clusterRun)]
