@@ -277,3 +277,29 @@ function readPolicyPackConfig(file: string): Record<string, ConfigEntry> {
         return [name, { ...(enforcementLevel === undefined ? {} : { enforcementLevel: level(enforcementLevel, `"${name}".enforcementLevel`) }), properties }];
     }));
 }
+
+/** This repository's pack (from plan/ or from the bundle in bin/, both one level below the root). */
+export const DEFAULT_POLICY_PACK = path.resolve(__dirname, "..", "policies");
+
+const analyzers = new Map<string, Promise<PolicyAnalyzer>>();
+
+/**
+ * The analyzer serving the pack in `packDir`, started once per process: it takes longer to load (its
+ * TypeScript is type-checked) than a plan takes, so the plan starts it before running the programs.
+ */
+export function policyAnalyzer(packDir: string): Promise<PolicyAnalyzer> {
+    let started = analyzers.get(packDir);
+    if (!started) {
+        started = PolicyAnalyzer.start(packDir);
+        started.catch(() => analyzers.delete(packDir)); // a pack that failed to load is started afresh next time
+        analyzers.set(packDir, started);
+    }
+    return started;
+}
+
+/** Stops every analyzer this process started. */
+export async function closeAnalyzers(): Promise<void> {
+    const started = [...analyzers.values()];
+    analyzers.clear();
+    for (const analyzer of await Promise.allSettled(started)) if (analyzer.status === "fulfilled") analyzer.value.close();
+}

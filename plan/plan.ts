@@ -6,7 +6,7 @@ import { checkCapacity, CapacityReport, quotasOf } from "./capacity";
 import { estimateCost, StackCost, unpricedWarnings } from "./cost";
 import { validateKubernetesObjects } from "./kubernetesSchema";
 import { specialResourceSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { AnalyzedResource, PolicyAnalyzer } from "./analyzer";
+import { AnalyzedResource, DEFAULT_POLICY_PACK, PolicyAnalyzer, policyAnalyzer } from "./analyzer";
 import type { StackRun } from "./runtime";
 import { StackFileError } from "./stackConfig";
 import { CLUSTER_STACK_NAME, discoverStacks, loadStackConfig, ROOT, runStackFile, stackSpec, StackSpec } from "./stacks";
@@ -48,29 +48,6 @@ export interface PlanOptions {
     root?: string;
     /** The policy pack's folder; `policies/` of this repository by default. */
     policyPack?: string;
-}
-
-const analyzers = new Map<string, Promise<PolicyAnalyzer>>();
-
-/**
- * The analyzer serving the pack in `packDir`, started once per process: it takes longer to load (its
- * TypeScript is type-checked) than a plan takes, so the plan starts it before running the programs.
- */
-export function policyAnalyzer(packDir: string): Promise<PolicyAnalyzer> {
-    let started = analyzers.get(packDir);
-    if (!started) {
-        started = PolicyAnalyzer.start(packDir);
-        started.catch(() => analyzers.delete(packDir)); // a pack that failed to load is started afresh next time
-        analyzers.set(packDir, started);
-    }
-    return started;
-}
-
-/** Stops every analyzer this process started. */
-export async function closeAnalyzers(): Promise<void> {
-    const started = [...analyzers.values()];
-    analyzers.clear();
-    for (const analyzer of await Promise.allSettled(started)) if (analyzer.status === "fulfilled") analyzer.value.close();
 }
 
 export class UsageError extends Error {}
@@ -175,7 +152,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
         : discoverStacks(root);
     if (!specs.length) throw new UsageError("no stacks to plan: expected cluster/Pulumi.shared.yaml and Pulumi.<stack>.yaml files");
     // Started now, so that it loads while the programs run.
-    const analyzer = policyAnalyzer(options.policyPack ?? path.join(ROOT, "policies"));
+    const analyzer = policyAnalyzer(options.policyPack ?? DEFAULT_POLICY_PACK);
     analyzer.catch(() => undefined); // awaited below; a failure to load is reported there
 
     // The environments need the cluster's outputs, so the cluster is planned even when it is not reported.
