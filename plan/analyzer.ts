@@ -1,8 +1,10 @@
 import Ajv, { ValidateFunction } from "ajv";
 import { ChildProcess, spawn } from "child_process";
-import { readFileSync } from "fs";
 import { createRequire } from "module";
 import * as path from "path";
+import { EnforcementLevel, LEVELS, PolicyPackError, readConfigText, readPolicyPackConfig } from "./policyPackConfig";
+
+export { PolicyPackError } from "./policyPackConfig";
 
 /**
  * The policy pack judged by the real CrossGuard analyzer: `policies/` started as `pulumi preview --policy-pack`
@@ -31,12 +33,8 @@ export interface AnalyzedResource {
 
 export interface PolicyViolation { policy: string; enforcementLevel: "advisory" | "mandatory"; message: string; urn: string }
 
-/** The pack does not load, or rejects the policy config: the plan stops with the analyzer's (or engine's) message. */
-export class PolicyPackError extends Error {}
 
-export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export interface ResolvedPolicyConfig { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }
-const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 interface PolicyInfo {
     name: string;
@@ -246,34 +244,28 @@ export class PolicyAnalyzer {
     }
 }
 
-interface ConfigEntry { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }
+/** This repository's pack (from plan/ or from the bundle in bin/, both one level below the root). */
+export const DEFAULT_POLICY_PACK = path.resolve(__dirname, "..", "policies");
 
-/** A `--policy-pack-config` file: policy name → a level, or `{ enforcementLevel?, ...properties }`. */
-function readConfigText(file: string): string {
-    try {
-        return readFileSync(file, "utf8");
-    } catch (error) {
-        throw new PolicyPackError(`${file}: cannot be read (${(error as Error).message})`);
+const analyzers = new Map<string, Promise<PolicyAnalyzer>>();
+
+/**
+ * The analyzer serving the pack in `packDir`, started once per process: it takes longer to load (its
+ * TypeScript is type-checked) than a plan takes, so the plan starts it before running the programs.
+ */
+export function policyAnalyzer(packDir: string): Promise<PolicyAnalyzer> {
+    let started = analyzers.get(packDir);
+    if (!started) {
+        started = PolicyAnalyzer.start(packDir);
+        started.catch(() => analyzers.delete(packDir)); // a pack that failed to load is started afresh next time
+        analyzers.set(packDir, started);
     }
+    return started;
 }
 
-function readPolicyPackConfig(file: string): Record<string, ConfigEntry> {
-    let document: unknown;
-    const text = readConfigText(file);
-    try {
-        document = JSON.parse(text);
-    } catch (error) {
-        throw new PolicyPackError(`${file}: not a readable JSON policy pack config (${(error as Error).message})`);
-    }
-    if (!document || typeof document !== "object" || Array.isArray(document)) throw new PolicyPackError(`${file}: must be a JSON object of policy names`);
-    const level = (value: unknown, where: string): EnforcementLevel => {
-        if (LEVELS.includes(value as EnforcementLevel)) return value as EnforcementLevel;
-        throw new PolicyPackError(`${file}: ${where}: ${JSON.stringify(value)} is not an enforcement level (${LEVELS.join(", ")})`);
-    };
-    return Object.fromEntries(Object.entries(document).map(([name, value]): [string, ConfigEntry] => {
-        if (typeof value === "string") return [name, { enforcementLevel: level(value, `"${name}"`), properties: {} }];
-        if (!value || typeof value !== "object" || Array.isArray(value)) throw new PolicyPackError(`${file}: "${name}" must be an enforcement level or an object`);
-        const { enforcementLevel, ...properties } = value as Record<string, unknown>;
-        return [name, { ...(enforcementLevel === undefined ? {} : { enforcementLevel: level(enforcementLevel, `"${name}".enforcementLevel`) }), properties }];
-    }));
+/** Stops every analyzer this process started. */
+export async function closeAnalyzers(): Promise<void> {
+    const started = [...analyzers.values()];
+    analyzers.clear();
+    for (const analyzer of await Promise.allSettled(started)) if (analyzer.status === "fulfilled") analyzer.value.close();
 }

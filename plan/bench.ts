@@ -2,7 +2,8 @@ import { spawnSync } from "child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { closeAnalyzers, plan } from "./plan";
+import { closeAnalyzers } from "./analyzer";
+import { plan } from "./plan";
 import { ROOT } from "./stacks";
 
 /**

@@ -45,11 +45,13 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
     process.setSourceMapsEnabled(false);
     // Loaded after that switch, so that no module registers a source map.
     /* eslint-disable @typescript-eslint/no-require-imports */
+    const { DEFAULT_POLICY_PACK, PolicyPackError, policyAnalyzer } = require("./analyzer") as typeof import("./analyzer");
+    // The analyzer loads (and type-checks the pack) for longer than the SDKs take to import: start it first.
+    policyAnalyzer(defaults.policyPack ?? DEFAULT_POLICY_PACK).catch(() => undefined); // the plan awaits it
     const { ConfigError } = require("../config/load") as typeof import("../config/load");
     const { plan, UsageError } = require("./plan") as typeof import("./plan");
     const { renderPlan } = require("./render") as typeof import("./render");
     const { StackFileError } = require("./stackConfig") as typeof import("./stackConfig");
-    const { PolicyPackError } = require("./analyzer") as typeof import("./analyzer");
     const { BaseReportError, compareWithBase, readBaseReport, renderChanges } = require("./compare") as typeof import("./compare");
     /* eslint-enable @typescript-eslint/no-require-imports */
     let args;
@@ -106,7 +108,7 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
 /** The command: exit status from `main`, and a crash (a bug, not bad input) reported with its stack. */
 export function run(argv: string[]): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded, like main's modules, after its source-map switch
-    const stopAnalyzers = () => (require("./plan") as typeof import("./plan")).closeAnalyzers();
+    const stopAnalyzers = () => (require("./analyzer") as typeof import("./analyzer")).closeAnalyzers();
     main(argv).finally(stopAnalyzers).then(
         (code) => { process.exitCode = code; },
         (error) => {

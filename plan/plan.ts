@@ -7,7 +7,7 @@ import { estimateCost, StackCost, unpricedWarnings } from "./cost";
 import { previewQuotas } from "./previews";
 import { validateKubernetesObjects } from "./kubernetesSchema";
 import { specialResourceSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { AnalyzedResource, PolicyAnalyzer } from "./analyzer";
+import { AnalyzedResource, DEFAULT_POLICY_PACK, PolicyAnalyzer, policyAnalyzer } from "./analyzer";
 import type { StackRun } from "./runtime";
 import { StackFileError } from "./stackConfig";
 import { CLUSTER_STACK_NAME, discoverStacks, loadStackConfig, ROOT, runStackFile, stackSpec, StackSpec } from "./stacks";
@@ -49,29 +49,6 @@ export interface PlanOptions {
     root?: string;
     /** The policy pack's folder; `policies/` of this repository by default. */
     policyPack?: string;
-}
-
-const analyzers = new Map<string, Promise<PolicyAnalyzer>>();
-
-/**
- * The analyzer serving the pack in `packDir`, started once per process: it takes longer to load (its
- * TypeScript is type-checked) than a plan takes, so the plan starts it before running the programs.
- */
-export function policyAnalyzer(packDir: string): Promise<PolicyAnalyzer> {
-    let started = analyzers.get(packDir);
-    if (!started) {
-        started = PolicyAnalyzer.start(packDir);
-        started.catch(() => analyzers.delete(packDir)); // a pack that failed to load is started afresh next time
-        analyzers.set(packDir, started);
-    }
-    return started;
-}
-
-/** Stops every analyzer this process started. */
-export async function closeAnalyzers(): Promise<void> {
-    const started = [...analyzers.values()];
-    analyzers.clear();
-    for (const analyzer of await Promise.allSettled(started)) if (analyzer.status === "fulfilled") analyzer.value.close();
 }
 
 export class UsageError extends Error {}
@@ -133,7 +110,7 @@ function downgradeReferences(value: unknown): any {
 }
 
 /** A planned resource as the engine sends it to the analyzer: serialized inputs and outputs, dependencies. */
-function analyzed(resource: StackRun["resources"][number]): AnalyzedResource {
+export function analyzed(resource: StackRun["resources"][number]): AnalyzedResource {
     return {
         urn: resource.urn, type: resource.type, name: resource.name, parent: resource.parent, provider: resource.provider, protect: resource.protect,
         inputs: downgradeReferences(resource.serializedInputs ?? resource.inputs),
@@ -176,19 +153,23 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
         : discoverStacks(root);
     if (!specs.length) throw new UsageError("no stacks to plan: expected cluster/Pulumi.shared.yaml and Pulumi.<stack>.yaml files");
     // Started now, so that it loads while the programs run.
-    const analyzer = policyAnalyzer(options.policyPack ?? path.join(ROOT, "policies"));
+    const analyzer = policyAnalyzer(options.policyPack ?? DEFAULT_POLICY_PACK);
     analyzer.catch(() => undefined); // awaited below; a failure to load is reported there
 
     // The environments need the cluster's outputs, so the cluster is planned even when it is not reported.
     const clusterSpec = specs.find((s) => s.project === "fintrax-cluster") ?? stackSpec(CLUSTER_STACK_NAME);
     const clusterRun = await planOne(clusterSpec, root);
     const runs = new Map<StackSpec, StackRun>();
+    // Each stack is judged (in the analyzer's process) while the next program runs (in this one).
+    const reports: Array<Promise<StackReport>> = [];
     for (const spec of specs) {
-        runs.set(spec, spec === clusterSpec ? clusterRun : await planOne(spec, root, clusterRun, clusterSpec));
+        const run = spec === clusterSpec ? clusterRun : await planOne(spec, root, clusterRun, clusterSpec);
+        runs.set(spec, run);
+        const judged = analyzer.then((started) => report(spec, run, root, started));
+        judged.catch(() => undefined); // awaited below, in order
+        reports.push(judged);
     }
-
-    const stacks: StackReport[] = [];
-    for (const [spec, run] of runs) stacks.push(await report(spec, run, root, await analyzer));
+    const stacks = await Promise.all(reports);
 
     const cluster = clusterRun.outputs as unknown as ClusterExports;
     const everyRun = [clusterRun, ...[...runs.values()].filter((run) => run !== clusterRun)];

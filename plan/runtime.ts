@@ -7,7 +7,7 @@ import { mockCall, mockResource, MockStackOutputs } from "./mockOutputs";
 
 /**
  * Runs one Pulumi program in this process under the SDK's mock monitor and records what it registers,
- * as the engine would see it: type, name, parent, provider, `protect` and the inputs. This is the rig
+ * as the engine would see it: type, name, parent, provider, `protect`, dependencies, inputs and outputs. This is the rig
  * under both the tests and the offline plan; nothing here talks to a CLI, a plugin or a cloud.
  */
 

@@ -1,6 +1,6 @@
 /**
- * The @pulumi/policy types, re-exported as types only. Policy modules, the offline evaluator
- * (plan/policyEngine.ts) and the tests take them from here: a type import is erased, so nothing outside
+ * The @pulumi/policy types, re-exported as types only. Policy modules and the tests take them from
+ * here: a type import is erased, so nothing outside
  * `policies/index.ts` ever loads @pulumi/policy at run time (its PolicyPack starts a gRPC server, and it
  * brings a second copy of @pulumi/pulumi that must not share a process with the programs).
  */

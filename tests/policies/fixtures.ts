@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { readFileSync } from "fs";
 import * as path from "path";
 import type { AnalyzedResource, PolicyViolation } from "../../plan/analyzer";
-import { policyAnalyzer } from "../../plan/plan";
+import { policyAnalyzer } from "../../plan/analyzer";
 import { ROOT } from "../../plan/stacks";
 
 /**

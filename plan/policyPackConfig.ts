@@ -1,0 +1,41 @@
+import { readFileSync } from "fs";
+
+/** A `--policy-pack-config` file read as the engine reads it (pkg/resource/analyzer/config.go). */
+
+/** The pack does not load, or rejects the policy config: the plan stops with the analyzer's (or engine's) message. */
+export class PolicyPackError extends Error {}
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+export interface ConfigEntry { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }
+
+export function readConfigText(file: string): string {
+    try {
+        return readFileSync(file, "utf8");
+    } catch (error) {
+        throw new PolicyPackError(`${file}: cannot be read (${(error as Error).message})`);
+    }
+}
+
+/** A `--policy-pack-config` file: policy name → a level, or `{ enforcementLevel?, ...properties }`. */
+export function readPolicyPackConfig(file: string): Record<string, ConfigEntry> {
+    let document: unknown;
+    const text = readConfigText(file);
+    try {
+        document = JSON.parse(text);
+    } catch (error) {
+        throw new PolicyPackError(`${file}: not a readable JSON policy pack config (${(error as Error).message})`);
+    }
+    if (!document || typeof document !== "object" || Array.isArray(document)) throw new PolicyPackError(`${file}: must be a JSON object of policy names`);
+    const level = (value: unknown, where: string): EnforcementLevel => {
+        if (LEVELS.includes(value as EnforcementLevel)) return value as EnforcementLevel;
+        throw new PolicyPackError(`${file}: ${where}: ${JSON.stringify(value)} is not an enforcement level (${LEVELS.join(", ")})`);
+    };
+    return Object.fromEntries(Object.entries(document).map(([name, value]): [string, ConfigEntry] => {
+        if (typeof value === "string") return [name, { enforcementLevel: level(value, `"${name}"`), properties: {} }];
+        if (!value || typeof value !== "object" || Array.isArray(value)) throw new PolicyPackError(`${file}: "${name}" must be an enforcement level or an object`);
+        const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+        return [name, { ...(enforcementLevel === undefined ? {} : { enforcementLevel: level(enforcementLevel, `"${name}".enforcementLevel`) }), properties }];
+    }));
+}
