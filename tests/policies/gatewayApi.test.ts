@@ -18,53 +18,53 @@ const gateway = (name: string, ns: string) => k8s("gateway.networking.k8s.io/v1"
 });
 
 describe("policy k8s-route-attachment", () => {
-    it("fires on a route that attaches to another Gateway, or to the shared one's name in another namespace", () => {
-        expectFires("k8s-route-attachment", [route([{ ...GATEWAY, name: "private" }])], STACKS, /attaches to Gateway envoy-gateway-system\/private/);
+    it("fires on a route that attaches to another Gateway, or to the shared one's name in another namespace", async () => {
+        await expectFires("k8s-route-attachment", [route([{ ...GATEWAY, name: "private" }])], STACKS, /attaches to Gateway envoy-gateway-system\/private/);
         // A parentRef without a namespace means the route's own: a Gateway named fintrax there is not the shared one.
         const ownNamespace = { group: GATEWAY.group, kind: GATEWAY.kind, name: GATEWAY.name };
-        expectFires("k8s-route-attachment", [route([ownNamespace])], STACKS, /attaches to Gateway fintrax-prod\/fintrax/);
+        await expectFires("k8s-route-attachment", [route([ownNamespace])], STACKS, /attaches to Gateway fintrax-prod\/fintrax/);
     });
 
-    it("fires on a route without parentRefs and on a parent that is not a Gateway", () => {
-        expectFires("k8s-route-attachment", [route([])], STACKS, /has no parentRefs/);
-        expectFires("k8s-route-attachment", [route([{ group: "", kind: "Service", name: "frontend" }])], STACKS, /names a parent of kind \/Service/);
+    it("fires on a route without parentRefs and on a parent that is not a Gateway", async () => {
+        await expectFires("k8s-route-attachment", [route([])], STACKS, /has no parentRefs/);
+        await expectFires("k8s-route-attachment", [route([{ group: "", kind: "Service", name: "frontend" }])], STACKS, /names a parent of kind \/Service/);
     });
 
-    it("stays quiet for a route on the shared Gateway, and for other kinds", () => {
-        expectQuiet("k8s-route-attachment", [route([GATEWAY]), route([{ name: "fintrax", namespace: "envoy-gateway-system" }])]);
-        expectQuiet("k8s-route-attachment", [k8s("v1", "Service", { metadata: { name: "frontend", namespace: NS }, spec: { ports: [{ port: 80 }] } })]);
+    it("stays quiet for a route on the shared Gateway, and for other kinds", async () => {
+        await expectQuiet("k8s-route-attachment", [route([GATEWAY]), route([{ name: "fintrax", namespace: "envoy-gateway-system" }])]);
+        await expectQuiet("k8s-route-attachment", [k8s("v1", "Service", { metadata: { name: "frontend", namespace: NS }, spec: { ports: [{ port: 80 }] } })]);
     });
 });
 
 describe("policy k8s-route-namespace (stack)", () => {
-    it("fires on a route in a namespace the stack does not create as an environment's", () => {
-        expectFires("k8s-route-namespace", [namespace("tools"), route([GATEWAY], "tools")], STACKS, /HTTPRoute tools\/frontend: is in namespace tools/);
-        expectFires("k8s-route-namespace", [environmentNamespace(), route([GATEWAY], "kube-system")]);
+    it("fires on a route in a namespace the stack does not create as an environment's", async () => {
+        await expectFires("k8s-route-namespace", [namespace("tools"), route([GATEWAY], "tools")], STACKS, /HTTPRoute tools\/frontend: is in namespace tools/);
+        await expectFires("k8s-route-namespace", [environmentNamespace(), route([GATEWAY], "kube-system")]);
     });
 
-    it("fires on a route that names no namespace and lands in default", () => {
-        expectFires("k8s-route-namespace", [environmentNamespace(), route([GATEWAY], null)], STACKS, /is in namespace default/);
+    it("fires on a route that names no namespace and lands in default", async () => {
+        await expectFires("k8s-route-namespace", [environmentNamespace(), route([GATEWAY], null)], STACKS, /is in namespace default/);
     });
 
-    it("stays quiet for routes in a labelled environment namespace (own or the provider's) and in the Gateway's namespace", () => {
+    it("stays quiet for routes in a labelled environment namespace (own or the provider's) and in the Gateway's namespace", async () => {
         const provider = kubernetesProvider(NS);
-        expectQuiet("k8s-route-namespace", [environmentNamespace(), route([GATEWAY]), route([GATEWAY], null, { provider }), provider]);
-        expectQuiet("k8s-route-namespace", [route([{ name: "fintrax", sectionName: "http" }], "envoy-gateway-system")]);
+        await expectQuiet("k8s-route-namespace", [environmentNamespace(), route([GATEWAY]), route([GATEWAY], null, { provider }), provider]);
+        await expectQuiet("k8s-route-namespace", [route([{ name: "fintrax", sectionName: "http" }], "envoy-gateway-system")]);
     });
 });
 
 describe("policy k8s-edge-objects", () => {
-    it("fires on any Ingress", () => {
+    it("fires on any Ingress", async () => {
         const ingress = k8s("networking.k8s.io/v1", "Ingress", { metadata: { name: "web", namespace: NS }, spec: { rules: [] } });
-        expectFires("k8s-edge-objects", [ingress], STACKS, /Ingress fintrax-prod\/web: is an Ingress/);
+        await expectFires("k8s-edge-objects", [ingress], STACKS, /Ingress fintrax-prod\/web: is an Ingress/);
     });
 
-    it("fires on a Gateway of an environment's own", () => {
-        expectFires("k8s-edge-objects", [gateway("mine", NS)], STACKS, /Gateway fintrax-prod\/mine: is a Gateway of its own/);
-        expectFires("k8s-edge-objects", [gateway("fintrax", NS)]);
+    it("fires on a Gateway of an environment's own", async () => {
+        await expectFires("k8s-edge-objects", [gateway("mine", NS)], STACKS, /Gateway fintrax-prod\/mine: is a Gateway of its own/);
+        await expectFires("k8s-edge-objects", [gateway("fintrax", NS)]);
     });
 
-    it("stays quiet for the shared Gateway and for what is neither", () => {
-        expectQuiet("k8s-edge-objects", [gateway("fintrax", "envoy-gateway-system"), route([GATEWAY]), resource("aws:s3/bucket:Bucket", "b", {})]);
+    it("stays quiet for the shared Gateway and for what is neither", async () => {
+        await expectQuiet("k8s-edge-objects", [gateway("fintrax", "envoy-gateway-system"), route([GATEWAY]), resource("aws:s3/bucket:Bucket", "b", {})]);
     });
 });
