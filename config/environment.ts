@@ -230,20 +230,18 @@ function overruns(need: Usage, quota: Quota): string[] {
 
 /**
  * The namespace quota must hold the worst case, or the quota admission refuses pods exactly when load is
- * high: every service at its autoscaler's maximum, all rolling out at once with their surge, plus the pods
- * that run beside them (the ACME solver while a certificate renews). Anything less is an error.
+ * high: every service at its autoscaler's maximum, all rolling out at once with their surge. Anything less is
+ * an error.
  */
 function checkQuotaFit(settings: EnvironmentSettings, file: string, quotaFromFile: boolean): void {
     const surge = settings.preset.rollout.maxSurge;
-    const { acmeSolverAllowance: solver } = settings.preset;
     const key = quotaFromFile ? "fintrax:quota" : "fintrax:services";
-    const services = settings.services.map((s) => usageOf(s.replicas.max + surge, s.resources));
-    const worstCase = [...services, usageOf(solver.pods, solver.resources)].reduce(plus);
+    const worstCase = settings.services.map((s) => usageOf(s.replicas.max + surge, s.resources)).reduce(plus);
     const problems = overruns(worstCase, settings.quota);
     if (problems.length) {
         throw new ConfigError([
             `${file}: ${key}: the namespace quota (${settings.tier} tier) must hold the services at their maximum replicas` +
-            `${surge ? ` plus ${surge} rollout surge each` : ""}${solver.pods ? ` and ${solver.pods} ACME solver pod` : ""}: ` +
+            `${surge ? ` plus ${surge} rollout surge each` : ""}: ` +
             `${problems.join("; ")}. Lower replicas.max or the services' resources, or raise fintrax:quota.`,
         ]);
     }

@@ -37,24 +37,14 @@ export interface StorageBudget {
     claims: number;
 }
 
-/** Pods that run in an environment namespace beside its services, held in the quota's worst case. */
-export interface PodAllowance {
-    pods: number;
-    /** What each of those pods requests and is limited to. */
-    resources: ContainerResources;
-}
-
 export interface TierPreset {
-    /** Sized for the worst case: every service at its autoscaler's maximum, all rolling out, plus the ACME solver. */
+    /**
+     * Sized for the worst case: every service at its autoscaler's maximum, all rolling out at once. Nothing else
+     * runs in an environment namespace: certificates are issued by DNS-01 from cert-manager's own namespace
+     * (components/cluster/certificates.ts), so no ACME solver pod lands here.
+     */
     quota: Quota;
     storage: StorageBudget;
-    /**
-     * cert-manager's HTTP-01 solver pod lands in the namespace of the Ingress it validates; one host per
-     * environment means one solver at a time. Its resources are the cert-manager controller's defaults
-     * (`--acme-http01-solver-resource-{request,limits}-{cpu,memory}`: 10m/64Mi, 100m/64Mi; read on
-     * cert-manager.io/docs/cli/controller/ on 2026-12-01). With DNS-01 no solver pod runs: set pods to 0.
-     */
-    acmeSolverAllowance: PodAllowance;
     replicas: { min: number; max: number };
     /** LimitRange defaults, and the resources of a service that names none. Limits are twice the requests. */
     container: ContainerResources;
@@ -86,16 +76,10 @@ export interface TierPreset {
     criticalPriority: boolean;
 }
 
-const ACME_SOLVER: PodAllowance = {
-    pods: 1,
-    resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-};
-
 export const TIER_PRESETS: Record<Tier, TierPreset> = {
     development: {
-        quota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 11 },
+        quota: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 10 },
         storage: { requests: "10Gi", claims: 5 },
-        acmeSolverAllowance: ACME_SOLVER,
         replicas: { min: 1, max: 2 },
         container: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
         database: { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 1 },
@@ -109,9 +93,8 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         criticalPriority: false,
     },
     staging: {
-        quota: { requests: { cpu: "3", memory: "6Gi" }, limits: { cpu: "6", memory: "12Gi" }, pods: 16 },
+        quota: { requests: { cpu: "3", memory: "6Gi" }, limits: { cpu: "6", memory: "12Gi" }, pods: 15 },
         storage: { requests: "10Gi", claims: 5 },
-        acmeSolverAllowance: ACME_SOLVER,
         replicas: { min: 2, max: 3 },
         container: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
         database: { instanceClass: "db.t3.small", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 7 },
@@ -125,9 +108,8 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         criticalPriority: false,
     },
     production: {
-        quota: { requests: { cpu: "5.5", memory: "8Gi" }, limits: { cpu: "11", memory: "16Gi" }, pods: 26 },
+        quota: { requests: { cpu: "5", memory: "8Gi" }, limits: { cpu: "10", memory: "16Gi" }, pods: 25 },
         storage: { requests: "20Gi", claims: 5 },
-        acmeSolverAllowance: ACME_SOLVER,
         replicas: { min: 3, max: 5 },
         container: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "400m", memory: "512Mi" } },
         database: { instanceClass: "db.t3.medium", allocatedStorageGb: 100, multiAz: true, backupRetentionDays: 14 },
@@ -150,8 +132,8 @@ export function tierFor(environment: string): Tier {
 }
 
 /**
- * Production's default services scale 3–4, not the seed's 3–5: at 5 the worst case (25 pods + 5 surging +
- * the solver) would need 31 pods and 6.01 CPU of requests; see README ("Quotas hold the worst case").
+ * Production's default services scale 3–4, not the seed's 3–5: at 5 the worst case (25 pods + 5 surging)
+ * would need 30 pods and 6 CPU of requests; see README ("Quotas hold the worst case").
  */
 export const PRODUCTION_DEFAULT_MAX_REPLICAS = 4;
 

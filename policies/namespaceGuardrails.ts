@@ -83,7 +83,7 @@ export const quotaBudget: ResourceValidationPolicy = {
             // Defaults are the development budget: preview environments (pr-42) are development stacks.
             requests: { ...cpuAndMemory, default: { cpu: "2", memory: "4Gi" } },
             limits: { ...cpuAndMemory, default: { cpu: "4", memory: "8Gi" } },
-            pods: { type: "integer", minimum: 1, default: 11 },
+            pods: { type: "integer", minimum: 1, default: 10 },
         },
     },
     validateResource: (args, reportViolation) => {

@@ -64,7 +64,8 @@ export const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/
 export function helmReleases(run: StackRun): Array<{ name: string; chart: string; version: string; values: Record<string, unknown> }> {
     return run.resources.filter((r) => HELM_TYPES.includes(r.type)).map((r) => ({
         name: r.name,
-        chart: String(r.inputs.chart),
+        // A helm.v4.Chart names an OCI chart by its reference (oci://<registry>/<path>/<chart>): its last segment is the chart.
+        chart: String(r.inputs.chart).replace(/^oci:\/\/.*\//, ""),
         version: String(r.inputs.version),
         values: r.inputs.values ?? {},
     }));

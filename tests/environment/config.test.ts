@@ -56,8 +56,8 @@ describe("environment config: bad values are rejected with the stack file and th
         ["database storage under 20 GB", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 10, multiAz: false, backupRetentionDays: 1 } }, "fintrax:database.allocatedStorageGb", /20 to 65536/],
         ["database backups over 35 days", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 36 } }, "fintrax:database.backupRetentionDays", /0 to 35/],
         ["database multiAz not a boolean", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: "yes", backupRetentionDays: 1 } }, "fintrax:database.multiAz", /true or false/],
-        ["services that cannot start within the quota", { "fintrax:services": [{ ...SERVICE, replicas: { min: 11, max: 11 } }] }, "fintrax:services", /maximum replicas and 1 ACME solver pod: 12 pods > quota.pods 11/],
-        ["services whose autoscalers could outgrow the quota", { "fintrax:services": [{ ...SERVICE, replicas: { min: 2, max: 12 } }] }, "fintrax:services", /maximum replicas.*13 pods > quota.pods 11/],
+        ["services that cannot start within the quota", { "fintrax:services": [{ ...SERVICE, replicas: { min: 11, max: 11 } }] }, "fintrax:services", /maximum replicas: 11 pods > quota.pods 10/],
+        ["services whose autoscalers could outgrow the quota", { "fintrax:services": [{ ...SERVICE, replicas: { min: 2, max: 12 } }] }, "fintrax:services", /maximum replicas.*12 pods > quota.pods 10/],
         ["unknown service priority", { "fintrax:services": [{ ...SERVICE, priority: "high" }] }, "fintrax:services[0].priority", /critical, standard/],
         ["database neither a map nor a list", { "fintrax:database": "db.t3.micro" }, "fintrax:database", /a map of keys to values or a list/],
         ["unknown key of the single database", { "fintrax:database": { instanceClass: "db.t3.micro", allocatedStorageGb: 20, multiAz: false, backupRetentionDays: 1, size: 1 } }, "fintrax:database.size", /unknown key \(allowed here: instanceClass, allocatedStorageGb, multiAz, backupRetentionDays\)/],
@@ -125,12 +125,12 @@ describe("environment config: defaults", () => {
         }
     });
 
-    it("holds production's worst case: every service at its maximum, each surging one pod, and the ACME solver", () => {
-        // 5 services × (4 + 1) + 1 solver = 26 pods exactly; one more replica anywhere is an error.
+    it("holds production's worst case: every service at its maximum, each surging one pod", () => {
+        // 5 services × (4 + 1) = 25 pods exactly; one more replica anywhere is an error.
         const prod = { "fintrax:environment": "prod" };
-        expect(load(prod).settings.quota.pods).to.equal(26);
+        expect(load(prod).settings.quota.pods).to.equal(25);
         const services = DEFAULT_SERVICES.map((s) => ({ ...s, replicas: { min: 3, max: s.name === "auth" ? 5 : 4 } }));
-        expect(() => load({ ...prod, "fintrax:services": services })).to.throw(ConfigError, /plus 1 rollout surge each and 1 ACME solver pod: 27 pods > quota.pods 26\. /);
+        expect(() => load({ ...prod, "fintrax:services": services })).to.throw(ConfigError, /plus 1 rollout surge each: 26 pods > quota.pods 25[.;]/);
     });
 
     it("reads numbers and booleans written as text in the stack file", () => {
@@ -162,6 +162,6 @@ describe("environment config: defaults", () => {
 
     it("stops a run whose quota cannot hold the worst case before anything is registered", async () => {
         const run = planEnvironment("dev", { "fintrax:services": [{ ...SERVICE, replicas: { min: 2, max: 12 } }] });
-        await run.then(() => expect.fail("planned"), (error) => expect(error).to.be.instanceOf(ConfigError).with.property("message").that.contains("13 pods > quota.pods 11"));
+        await run.then(() => expect.fail("planned"), (error) => expect(error).to.be.instanceOf(ConfigError).with.property("message").that.contains("12 pods > quota.pods 10"));
     });
 });

@@ -6,19 +6,19 @@ import { StackRun } from "../../plan/runtime";
 const EXPECTED = {
     dev: {
         tier: "development", enforce: "baseline",
-        quota: { "requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi", pods: "11", "services.loadbalancers": "0", "services.nodeports": "0", "requests.storage": "10Gi", persistentvolumeclaims: "5" },
+        quota: { "requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi", pods: "10", "services.loadbalancers": "0", "services.nodeports": "0", "requests.storage": "10Gi", persistentvolumeclaims: "5" },
         defaultRequest: { cpu: "50m", memory: "64Mi" },
         protect: false,
     },
     staging: {
         tier: "staging", enforce: "restricted",
-        quota: { "requests.cpu": "3", "requests.memory": "6Gi", "limits.cpu": "6", "limits.memory": "12Gi", pods: "16", "services.loadbalancers": "0", "services.nodeports": "0", "requests.storage": "10Gi", persistentvolumeclaims: "5" },
+        quota: { "requests.cpu": "3", "requests.memory": "6Gi", "limits.cpu": "6", "limits.memory": "12Gi", pods: "15", "services.loadbalancers": "0", "services.nodeports": "0", "requests.storage": "10Gi", persistentvolumeclaims: "5" },
         defaultRequest: { cpu: "100m", memory: "128Mi" },
         protect: true,
     },
     prod: {
         tier: "production", enforce: "restricted",
-        quota: { "requests.cpu": "5.5", "requests.memory": "8Gi", "limits.cpu": "11", "limits.memory": "16Gi", pods: "26", "services.loadbalancers": "0", "services.nodeports": "0", "requests.storage": "20Gi", persistentvolumeclaims: "5" },
+        quota: { "requests.cpu": "5", "requests.memory": "8Gi", "limits.cpu": "10", "limits.memory": "16Gi", pods: "25", "services.loadbalancers": "0", "services.nodeports": "0", "requests.storage": "20Gi", persistentvolumeclaims: "5" },
         defaultRequest: { cpu: "200m", memory: "256Mi" },
         protect: true,
     },

@@ -87,12 +87,12 @@ describe("example: FinFlow (seed 002)", () => {
         });
     }
 
-    it("says the seven services at production's floor cannot fit production's 26 pods (why there is no prod file)", () => {
+    it("says the seven services at production's floor cannot fit production's 25 pods (why there is no prod file)", () => {
         const file = "examples/finflow/Pulumi.staging.yaml";
         const { config } = readStackConfig(file);
         const services = JSON.parse(config["fintrax:services"]).map((s: any) => ({ ...s, replicas: { min: 3, max: 3 } }));
         const asProduction = { ...config, "fintrax:environment": "prod", "fintrax:services": JSON.stringify(services) };
-        expect(() => loadEnvironmentSettings(file, asProduction)).to.throw(ConfigError, /fintrax:services: .*29 pods > quota\.pods 26/);
+        expect(() => loadEnvironmentSettings(file, asProduction)).to.throw(ConfigError, /fintrax:services: .*28 pods > quota\.pods 25/);
     });
 });
 

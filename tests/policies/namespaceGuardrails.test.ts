@@ -126,7 +126,7 @@ describe("policy k8s-quota-budget", () => {
         await expectQuiet("k8s-quota-budget", [quota(NS, { "requests.memory": "4096Mi", "requests.cpu": "1500m", pods: 10 })], ["dev"]);
         await expectFires("k8s-quota-budget", [quota(NS, { "requests.memory": "4097Mi" })], ["dev"], /requests.memory is 4097Mi, above the budget of 4Gi/);
         await expectFires("k8s-quota-budget", [quota(NS, { cpu: "2001m" })], ["dev"], /requests.cpu is 2001m/);
-        await expectFires("k8s-quota-budget", [quota(NS, { pods: "12" })], ["dev"], /pods is 12, above the budget of 11/);
+        await expectFires("k8s-quota-budget", [quota(NS, { pods: "11" })], ["dev"], /pods is 11, above the budget of 10/);
     });
 
     it("fires on a value that is not a quantity", async () => {

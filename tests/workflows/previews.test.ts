@@ -45,7 +45,7 @@ describe("preview environments", () => {
         expect(stack.violations).to.deep.equal([]);
         const of = (type: string) => stack.resources.filter((r: { type: string }) => r.type === type);
         expect(of("kubernetes:core/v1:Namespace").map((r: { inputs: { metadata: { name: string } } }) => r.inputs.metadata.name)).to.include("fintrax-pr-42");
-        expect(JSON.stringify(of("kubernetes:networking.k8s.io/v1:Ingress")[0].inputs)).to.include("pr-42.fintrax.example.com");
+        expect(of("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").map((r: { inputs: { spec: { hostnames: string[] } } }) => r.inputs.spec.hostnames).flat()).to.include("pr-42.fintrax.example.com");
         expect(of("aws:rds/instance:Instance")[0].inputs).to.deep.include({ instanceClass: "db.t3.micro", multiAz: false });
         const [quota] = of("kubernetes:core/v1:ResourceQuota");
         expect(previewQuotas(ROOT)[0].requests).to.deep.equal({

@@ -124,11 +124,11 @@ describe("admission policies on the shared cluster", () => {
         }
     });
 
-    it("has cert-manager solve HTTP-01 through a ClusterIP Service: the environments' quotas admit no NodePort", () => {
+    it("has cert-manager solve every challenge by DNS-01: no solver pod or Service lands in an environment namespace", () => {
         const issuers = resources.filter((r) => r.type.endsWith(":ClusterIssuer") || r.inputs?.kind === "ClusterIssuer");
-        const solvers = issuers.flatMap((issuer) => issuer.inputs.spec?.acme?.solvers ?? []).filter((solver: any) => solver.http01?.ingress);
+        const solvers = issuers.flatMap((issuer) => issuer.inputs.spec?.acme?.solvers ?? []);
         expect(solvers.length).to.be.greaterThan(0);
-        for (const solver of solvers) expect(solver.http01.ingress.serviceType).to.equal("ClusterIP");
+        for (const solver of solvers) expect(solver, JSON.stringify(solver)).to.have.property("dns01").and.not.have.property("http01");
     });
 
     it("binds each rule to the namespaces of each tier by label, denying where the tier preset says", () => {
