@@ -1,5 +1,5 @@
 import { ADDABLE_CAPABILITIES, RESTRICTED_VOLUME_TYPES, SECCOMP_TYPES } from "../lib/podSecurity";
-import { AdmissionRule, celStrings, NOT_FROM_CERT_MANAGER, POD_BEARING_RESOURCES, POD_TEMPLATE_VARIABLES, Validation } from "./rule";
+import { AdmissionRule, celStrings, POD_BEARING_RESOURCES, POD_TEMPLATE_VARIABLES, Validation } from "./rule";
 
 /**
  * The Pod Security Standards restricted profile on workloads. Pod Security admission enforces it on Pods
@@ -88,7 +88,6 @@ export const podSecurityRule: AdmissionRule = {
     description: "Pods and the workloads that create them meet the Pod Security Standards restricted profile.",
     scope: "every-tier",
     resourceRules: POD_BEARING_RESOURCES,
-    matchConditions: [NOT_FROM_CERT_MANAGER],
     variables: POD_TEMPLATE_VARIABLES,
     validations: VALIDATIONS,
 };

@@ -54,19 +54,6 @@ export const POD_BEARING_RESOURCES: ResourceRule[] = [
 ];
 
 /**
- * cert-manager's controller (release `cert-manager` in namespace `cert-manager`, whose chart names its
- * service account after the release) creates the HTTP-01 solver pod in the namespace being validated, from
- * its own image (quay.io/jetstack). Its pods are cert-manager's, not the environment's: the pod rules leave
- * that one requester alone, so production's registry rule cannot stop a certificate renewal.
- */
-export const CERT_MANAGER_CONTROLLER = "system:serviceaccount:cert-manager:cert-manager";
-
-export const NOT_FROM_CERT_MANAGER: NamedExpression = {
-    name: "not-from-cert-manager",
-    expression: `!has(request.userInfo) || !has(request.userInfo.username) || request.userInfo.username != '${CERT_MANAGER_CONTROLLER}'`,
-};
-
-/**
  * The pod template of any pod-bearing object and its containers, as CEL variables. The API server
  * evaluates variables lazily, so a rule that also matches ServiceAccounts never reads these for one.
  */

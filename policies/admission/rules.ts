@@ -1,5 +1,5 @@
 import { saTokenAutomount } from "../workloads";
-import { AdmissionRule, celHasEntry, celStrings, NOT_FROM_CERT_MANAGER, POD_BEARING_RESOURCES, POD_TEMPLATE_VARIABLES } from "./rule";
+import { AdmissionRule, celHasEntry, celStrings, POD_BEARING_RESOURCES, POD_TEMPLATE_VARIABLES } from "./rule";
 
 /**
  * The guardrails the API server enforces on whatever reaches an environment namespace, `kubectl apply`
@@ -22,7 +22,6 @@ export const imagePinnedRule: AdmissionRule = {
     description: "No image without a tag and no :latest: every rollout must be reproducible.",
     scope: "every-tier",
     resourceRules: POD_BEARING_RESOURCES,
-    matchConditions: [NOT_FROM_CERT_MANAGER],
     variables: POD_TEMPLATE_VARIABLES,
     validations: [{
         expression: `variables.containers.all(c, has(c.image) && ${PINNED})`,
@@ -41,8 +40,7 @@ function registryRule(registries: readonly string[]): AdmissionRule {
         description: "Production images come from the allowed registries.",
         scope: "production",
         resourceRules: POD_BEARING_RESOURCES,
-        matchConditions: [NOT_FROM_CERT_MANAGER],
-        variables: POD_TEMPLATE_VARIABLES,
+            variables: POD_TEMPLATE_VARIABLES,
         validations: [{
             expression: `variables.containers.all(c, has(c.image) && ${celStrings(registries)}.exists(r, c.image.startsWith(r)))`,
             message: `production images must come from ${registries.join(" or ")}`,
@@ -79,7 +77,6 @@ export const noBarePodsRule: AdmissionRule = {
     // Only at creation: pods of Deployments and Jobs carry their controller's ownerReference from the start,
     // and an update (a label, the garbage collector's orphaning) must not be refused later.
     resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["CREATE"] }],
-    matchConditions: [NOT_FROM_CERT_MANAGER],
     validations: [{
         expression: "has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(o, has(o.controller) && o.controller == true)",
         message: "a Pod must belong to a controller: run it from a Deployment (long-running) or a Job (run to completion)",
@@ -101,7 +98,6 @@ export const saTokenAutomountRule: AdmissionRule = {
     // it still have to turn the token off themselves.
     matchConditions: [
         { name: "not-the-default-service-account", expression: "object.kind != 'ServiceAccount' || object.metadata.name != 'default'" },
-        NOT_FROM_CERT_MANAGER,
     ],
     variables: [OBJECT_LABELS, ...POD_TEMPLATE_VARIABLES],
     validations: [
@@ -128,7 +124,6 @@ export const containerResourcesRule: AdmissionRule = {
     description: "Every container and init container has cpu and memory requests and a memory limit.",
     scope: "every-tier",
     resourceRules: POD_BEARING_RESOURCES,
-    matchConditions: [NOT_FROM_CERT_MANAGER],
     variables: POD_TEMPLATE_VARIABLES,
     validations: [{
         // A Pod gets the LimitRange's defaults before validation; a workload's template states its own.

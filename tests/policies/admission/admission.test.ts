@@ -3,8 +3,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { ADMISSION_RULES, validatingAdmissionPolicy } from "../../../policies/admission/objects";
 import { platformDeployerScopeRule } from "../../../policies/admission/platformDeployerScope";
-import { CERT_MANAGER_CONTROLLER } from "../../../policies/admission/rule";
-import { CERT_MANAGER_NAMESPACE } from "../../../components/cluster/certificates";
 import { imageRegistryRule, PRODUCTION_REGISTRIES, saTokenAutomountRule } from "../../../policies/admission/rules";
 import { TIER_PRESETS, Tier } from "../../../config/tiers";
 import type { PlannedResource } from "../../../plan/runtime";
@@ -65,16 +63,14 @@ describe("admission policies: CEL judged by @bufbuild/cel on the probe objects",
         expect(judge(validatingAdmissionPolicy(saTokenAutomountRule), { ...account, metadata: { ...account.metadata, name: "worker" } }).failures).to.have.length(1);
     });
 
-    it("leaves the pods cert-manager's controller creates (the HTTP-01 solver, from quay.io) to cert-manager", () => {
+    it("exempts no requester: a pod from cert-manager's image in production is refused like anyone's (DNS-01 puts no solver there)", () => {
         const solver = {
             apiVersion: "v1", kind: "Pod",
             metadata: { name: "cm-acme-http-solver-x7k2p", namespace: "fintrax-prod", ownerReferences: [{ apiVersion: "acme.cert-manager.io/v1", kind: "Challenge", name: "c", uid: "1", controller: true }] },
             spec: { containers: [{ name: "acmesolver", image: "quay.io/jetstack/cert-manager-acmesolver:v1.21.1" }] },
         };
         const registry = policyNamed("fintrax-image-registry");
-        expect(judge(registry, solver, "CREATE", { request: { userInfo: { username: CERT_MANAGER_CONTROLLER } } }).matched).to.equal(false);
-        expect(judge(registry, solver, "CREATE", { request: { userInfo: { username: "alice" } } }).failures).to.have.length(1);
-        expect(CERT_MANAGER_CONTROLLER).to.equal(`system:serviceaccount:${CERT_MANAGER_NAMESPACE}:cert-manager`);
+        expect(judge(registry, solver, "CREATE", { request: { userInfo: { username: "system:serviceaccount:cert-manager:cert-manager" } } }).failures).to.have.length(1);
     });
 
     it("judges bare pods at creation only, so that updating a pod never fails on it", () => {
