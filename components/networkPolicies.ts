@@ -68,7 +68,9 @@ export function allowFromNamespace(
     return {
         name,
         spec: {
-            podSelector: { matchLabels: podLabels },
+            // Every pod is `{}`: the API server stores an empty matchLabels as `{}`, so writing it would make every
+            // server-side apply a change (seen on a real kube-apiserver, tests/verify/apply.test.ts).
+            podSelector: Object.keys(podLabels).length ? { matchLabels: podLabels } : {},
             policyTypes: ["Ingress"],
             ingress: [{ from: [{ namespaceSelector: namespaceNameSelector(namespace) }], ...(ports ? { ports } : {}) }],
         },

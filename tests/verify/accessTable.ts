@@ -1,9 +1,11 @@
 /**
- * THE ACCESS TABLE: for every identity the project defines (its EKS access entries), what it may and may not do
- * on the cluster. tests/verify/rbac.test.ts asks the real API server's authorizer (SubjectAccessReview, with the
- * access-policy emulation of support/eksAccessPolicies.ts) and compares. This module is only data, so that the
- * access model can be replaced by replacing it.
+ * The access table the real API server checks: the project's own (components/accessModel.ts, docs/access.md),
+ * which the unit tests derive from the planned RBAC objects, here put to the server's authorizer by
+ * tests/verify/rbac.test.ts (SubjectAccessReview, with the access-policy emulation of
+ * support/eksAccessPolicies.ts). Only the mapping from the model's identities to the plan's access entries is
+ * written here.
  */
+import { ACCESS_TABLE as MODEL, IDENTITIES, type AccessRow, type Identity } from "../../components/accessModel";
 
 export interface Access {
     verb: string;
@@ -13,6 +15,7 @@ export interface Access {
     subresource?: string;
     /** undefined: a cluster-scoped request. */
     namespace?: string;
+    name?: string;
     allowed: boolean;
 }
 
@@ -23,83 +26,38 @@ export interface IdentityAccess {
     access: Access[];
 }
 
-const ENVIRONMENTS = ["dev", "staging", "prod"];
-const otherThan = (env: string) => ENVIRONMENTS.find((e) => e !== env)!;
-const ns = (env: string) => `fintrax-${env}`;
+/**
+ * Who each identity is among the plan's access entries: the principals of cluster/Pulumi.shared.yaml (`admins`,
+ * `platformDeployment`) and the app deployer roles `fintrax-<env>-deployer` of components/environmentAccess.ts.
+ */
+const PRINCIPALS: Record<Identity, string> = {
+    "cluster-admin": ":role/platform-admin",
+    "platform-deployer:development": ":role/fintrax-deploy-development",
+    "platform-deployer:production": ":role/fintrax-deploy-production",
+    "platform-previewer": ":role/fintrax-platform-previewer",
+    "app-deployer:dev": ":role/fintrax-dev-deployer",
+    "app-deployer:staging": ":role/fintrax-staging-deployer",
+    "app-deployer:prod": ":role/fintrax-prod-deployer",
+};
 
-/** What every environment's deployer may never do, whatever its tier. */
-function deployerLimits(env: string): Access[] {
-    const own = ns(env);
-    const other = ns(otherThan(env));
-    return [
-        { verb: "get", group: "", resource: "secrets", namespace: own, allowed: false },
-        { verb: "list", group: "", resource: "secrets", namespace: own, allowed: false },
-        { verb: "get", group: "", resource: "resourcequotas", namespace: own, allowed: true },
-        { verb: "update", group: "", resource: "resourcequotas", namespace: own, allowed: false },
-        { verb: "delete", group: "", resource: "limitranges", namespace: own, allowed: false },
-        { verb: "list", group: "networking.k8s.io", resource: "networkpolicies", namespace: own, allowed: true },
-        { verb: "delete", group: "networking.k8s.io", resource: "networkpolicies", namespace: own, allowed: false },
-        { verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: own, allowed: false },
-        { verb: "patch", group: "rbac.authorization.k8s.io", resource: "roles", namespace: own, allowed: false },
-        { verb: "patch", group: "", resource: "namespaces", allowed: false },
-        { verb: "delete", group: "", resource: "namespaces", allowed: false },
-        { verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings", allowed: false },
-        { verb: "create", group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies", allowed: false },
-        { verb: "list", group: "", resource: "pods", namespace: other, allowed: false },
-        { verb: "create", group: "apps", resource: "deployments", namespace: other, allowed: false },
-        { verb: "list", group: "", resource: "pods", namespace: "kube-system", allowed: false },
-    ];
-}
+/**
+ * Staging's platform deployer has the same rights as development's and production's, for its own tier; the
+ * model spells its rows out for those two only.
+ */
+const WITHOUT_ROWS = [{ principal: ":role/fintrax-deploy-staging", description: "platform-deployer:staging (no rows of its own in the access model)" }];
 
-/** development and staging: the deployers change workloads in their namespace. */
-function editingDeployer(env: string): IdentityAccess {
-    const own = ns(env);
-    return {
-        principal: `:role/fintrax-${env}-deployer`,
-        description: `${env}'s deployer (edit in ${own})`,
-        access: [
-            { verb: "create", group: "apps", resource: "deployments", namespace: own, allowed: true },
-            { verb: "patch", group: "apps", resource: "deployments", subresource: "scale", namespace: own, allowed: true },
-            { verb: "delete", group: "", resource: "pods", namespace: own, allowed: true },
-            { verb: "update", group: "", resource: "services", namespace: own, allowed: true },
-            { verb: "create", group: "autoscaling", resource: "horizontalpodautoscalers", namespace: own, allowed: true },
-            { verb: "get", group: "", resource: "pods", subresource: "log", namespace: own, allowed: true },
-            ...deployerLimits(env),
-        ],
-    };
-}
-
-/** production: the deployers only look; changes go through the pipeline's stack. */
-function viewingDeployer(env: string): IdentityAccess {
-    const own = ns(env);
-    return {
-        principal: `:role/fintrax-${env}-deployer`,
-        description: `${env}'s deployer (read-only in ${own})`,
-        access: [
-            { verb: "list", group: "apps", resource: "deployments", namespace: own, allowed: true },
-            { verb: "get", group: "", resource: "pods", namespace: own, allowed: true },
-            { verb: "create", group: "apps", resource: "deployments", namespace: own, allowed: false },
-            { verb: "patch", group: "apps", resource: "deployments", subresource: "scale", namespace: own, allowed: false },
-            { verb: "delete", group: "", resource: "pods", namespace: own, allowed: false },
-            { verb: "create", group: "", resource: "pods", subresource: "exec", namespace: own, allowed: false },
-            ...deployerLimits(env),
-        ],
-    };
+function toAccess(row: AccessRow): Access {
+    const [resource, subresource] = row.resource.split("/");
+    // What a SubjectAccessReview asks is what RBAC (and the EKS access policies) allow; `refusedBy` rows are
+    // allowed by RBAC and refused by an admission policy, which the admission suite checks.
+    return { verb: row.verb, group: row.group, resource, subresource, namespace: row.namespace, name: row.name, allowed: row.allowed };
 }
 
 export const ACCESS_TABLE: IdentityAccess[] = [
-    editingDeployer("dev"),
-    editingDeployer("staging"),
-    viewingDeployer("prod"),
-    {
-        principal: ":role/platform-admin",
-        description: "a cluster admin (AmazonEKSClusterAdminPolicy, cluster scope)",
-        access: [
-            { verb: "delete", group: "", resource: "namespaces", allowed: true },
-            { verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings", allowed: true },
-            { verb: "get", group: "", resource: "secrets", namespace: "fintrax-prod", allowed: true },
-            { verb: "update", group: "", resource: "resourcequotas", namespace: "fintrax-prod", allowed: true },
-            { verb: "create", group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies", allowed: true },
-        ],
-    },
+    ...IDENTITIES.map((identity) => ({
+        principal: PRINCIPALS[identity],
+        description: identity,
+        access: MODEL.filter((row) => row.identity === identity).map(toAccess),
+    })),
+    ...WITHOUT_ROWS.map((entry) => ({ ...entry, access: [] })),
 ];

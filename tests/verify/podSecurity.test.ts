@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
 import { appliedPlan } from "./support/applyPlan";
-import { core, environmentNamespaces, ofKind, podFromTemplate, refusal, type Tier } from "./support/environments";
+import { asControllersPod, core, environmentNamespaces, ofKind, podFromTemplate, refusal, type Tier } from "./support/environments";
 
 /** What Pod Security does to a pod that breaks `restricted` but not `baseline`, per tier (seed 000, README tiers). */
 const RESTRICTED_VIOLATION: Record<Tier, "warned" | "refused"> = { development: "warned", staging: "refused", production: "refused" };
@@ -26,7 +26,7 @@ function privilegedPod(namespace: string, name: string): k8s.V1Pod {
 
 /** Create with dryRun=All: every admission plugin runs, nothing is stored, no quota is used. */
 async function createDryRun(pod: k8s.V1Pod) {
-    return core().createNamespacedPodWithHttpInfo({ namespace: pod.metadata!.namespace!, body: pod, dryRun: "All" });
+    return core().createNamespacedPodWithHttpInfo({ namespace: pod.metadata!.namespace!, body: asControllersPod(pod), dryRun: "All" });
 }
 
 describe("Pod Security admission in every environment namespace", () => {

@@ -19,7 +19,7 @@ async function allowed(identity: Identity, access: Access): Promise<boolean> {
                 groups: [...identity.groups, "system:authenticated"],
                 resourceAttributes: {
                     verb: access.verb, group: access.group, resource: access.resource,
-                    subresource: access.subresource, namespace: access.namespace,
+                    subresource: access.subresource, namespace: access.namespace, name: access.name,
                 },
             },
         },
@@ -29,7 +29,7 @@ async function allowed(identity: Identity, access: Access): Promise<boolean> {
 
 function describeAccess(access: Access): string {
     const what = `${access.resource}${access.subresource ? `/${access.subresource}` : ""}${access.group ? `.${access.group}` : ""}`;
-    return `${access.allowed ? "may" : "may not"} ${access.verb} ${what} ${access.namespace ? `in ${access.namespace}` : "cluster-wide"}`;
+    return `${access.allowed ? "may" : "may not"} ${access.verb} ${what}${access.name ? ` ${access.name}` : ""} ${access.namespace ? `in ${access.namespace}` : "cluster-wide"}`;
 }
 
 describe("RBAC: every identity's rights, asked of the real authorizer, match the access table", () => {

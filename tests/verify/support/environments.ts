@@ -42,6 +42,16 @@ export function podFromTemplate(deployment: KubeObject, name = `${deployment.met
     return toModel<k8s.V1Pod>({ apiVersion: "v1", kind: "Pod", metadata: { ...template.metadata, name, namespace: deployment.metadata.namespace }, spec: template.spec });
 }
 
+/**
+ * The pod as a controller creates it: the bare-pod admission policy (`fintrax-no-bare-pods`) refuses a pod
+ * without a controlling owner in staging and production. For dry runs only: the owner does not exist, so the
+ * garbage collector would delete a stored pod.
+ */
+export function asControllersPod(pod: k8s.V1Pod): k8s.V1Pod {
+    const owner = { apiVersion: "apps/v1", kind: "ReplicaSet", name: `${pod.metadata?.name ?? "probe"}-owner`, uid: "00000000-0000-4000-8000-000000000001", controller: true };
+    return { ...pod, metadata: { ...pod.metadata, ownerReferences: [owner] } };
+}
+
 export function core(user?: string): k8s.CoreV1Api {
     return kubeConfig(user).makeApiClient(k8s.CoreV1Api);
 }
@@ -61,10 +71,12 @@ export async function refusal(request: Promise<unknown>): Promise<{ code: number
 /**
  * A fresh namespace with an environment namespace's labels (its Pod Security levels), quota, limit range and
  * service accounts, for tests that fill a quota or delete what they made without touching the environment.
+ * `dropLabels` leaves labels out, for example the tier label the admission policies' bindings select by.
  */
-export async function cloneNamespace(source: PlannedNamespace, name: string, kinds = ["ResourceQuota", "LimitRange", "ServiceAccount"]): Promise<void> {
+export async function cloneNamespace(source: PlannedNamespace, name: string, kinds = ["ResourceQuota", "LimitRange", "ServiceAccount"], dropLabels: string[] = []): Promise<void> {
     const api = core();
-    await api.createNamespace({ body: { metadata: { name, labels: source.namespace.metadata.labels } } });
+    const labels = Object.fromEntries(Object.entries(source.namespace.metadata.labels ?? {}).filter(([key]) => !dropLabels.includes(key)));
+    await api.createNamespace({ body: { metadata: { name, labels } } });
     const objects = source.objects.filter((o) => kinds.includes(o.kind));
     const generic = k8s.KubernetesObjectApi.makeApiClient(kubeConfig());
     for (const object of objects) await generic.create(toModel({ ...object, metadata: { ...object.metadata, namespace: name } }));
