@@ -24,10 +24,11 @@ export const CRD_SOURCES = [
         forChart: `cert-manager ${CHARTS.certManager.version}`,
     },
     {
-        // Gateway, HTTPRoute, ...: the standard channel of Gateway API v1.4.1, for the routes "Edge: Gateway API
-        // and DNS…" adds (the chart that lands with it may pin another release: change it here then).
-        module: "sigs.k8s.io/gateway-api", version: "v1.4.1", dir: "config/crd/standard",
-        forChart: "Gateway API standard channel",
+        // Gateway, HTTPRoute, ...: the standard channel of the Gateway API release that Envoy Gateway's CRD chart
+        // bundles (gateway-crds-helm v1.9.0 ships Gateway API v1.6.1: docs/cluster.md, "Edge"); the cluster installs
+        // that chart, whose rendering the plan does not see.
+        module: "sigs.k8s.io/gateway-api", version: "v1.6.1", dir: "config/crd/standard",
+        forChart: `${CHARTS.envoyGatewayCrds.chart} ${CHARTS.envoyGatewayCrds.version} (Gateway API v1.6.1, standard channel)`,
     },
 ];
 
