@@ -2,12 +2,14 @@ import { ENVIRONMENT_TIERS, TIER_LABEL } from "../lib/namespaces";
 import { platformDeployerScopeRule } from "./platformDeployerScope";
 import type { AdmissionRule, ValidationAction } from "./rule";
 import {
-    containerResourcesRule, imagePinnedRule, imageRegistryRule, noBarePodsRule, podSecurityRule, saTokenAutomountRule, serviceExposureRule,
+    containerResourcesRule, imagePinnedRule, imageRegistryRule, noBarePodsRule, podSecurityRule, routeAttachmentRule, saTokenAutomountRule,
+    serviceExposureRule,
 } from "./rules";
 
 /** Every admission rule, in the order the cluster creates them. */
 export const ADMISSION_RULES: AdmissionRule[] = [
     imagePinnedRule, imageRegistryRule, serviceExposureRule, noBarePodsRule, saTokenAutomountRule, containerResourcesRule, podSecurityRule,
+    routeAttachmentRule,
 ];
 
 export type EnvironmentTier = (typeof ENVIRONMENT_TIERS)[number];

@@ -1,3 +1,4 @@
+import { routeAttachment } from "../gatewayApi";
 import { saTokenAutomount } from "../workloads";
 import { AdmissionRule, celHasEntry, celStrings, POD_BEARING_RESOURCES, POD_TEMPLATE_VARIABLES } from "./rule";
 
@@ -133,3 +134,33 @@ export const containerResourcesRule: AdmissionRule = {
 };
 
 export { podSecurityRule } from "./podSecurity";
+
+/** The shared Gateway, as the pack's `k8s-route-attachment` configures it by default (one place for both). */
+const edgeDefault = (key: "gatewayName" | "gatewayNamespace"): string => (routeAttachment.configSchema!.properties![key] as { default: string }).default;
+const SHARED_GATEWAY = { name: edgeDefault("gatewayName"), namespace: edgeDefault("gatewayNamespace") };
+
+/**
+ * Routes attach to the cluster's shared Gateway only, whoever applies them: a route that named a Gateway of
+ * its own would ask for a load balancer of its own (the pack's `k8s-edge-objects` keeps Pulumi from creating
+ * one; this keeps `kubectl` from attaching to anything but the shared one). A parentRef without a namespace
+ * means the route's own, never the Gateway's in an environment namespace.
+ */
+export const routeAttachmentRule: AdmissionRule = {
+    name: "fintrax-route-attachment",
+    crossGuardPolicy: "k8s-route-attachment",
+    description: "A Gateway API route attaches to the cluster's shared Gateway and to nothing else.",
+    scope: "every-tier",
+    resourceRules: [{ apiGroups: ["gateway.networking.k8s.io"], apiVersions: ["v1"], resources: ["httproutes", "grpcroutes"], operations: ["CREATE", "UPDATE"] }],
+    validations: [
+        {
+            expression: "has(object.spec.parentRefs) && size(object.spec.parentRefs) > 0",
+            message: `a route must attach to Gateway ${SHARED_GATEWAY.namespace}/${SHARED_GATEWAY.name} (parentRefs with its name and namespace)`,
+        },
+        {
+            expression: "!has(object.spec.parentRefs) || object.spec.parentRefs.all(p, "
+                + "(!has(p.group) || p.group == 'gateway.networking.k8s.io') && (!has(p.kind) || p.kind == 'Gateway') && "
+                + `p.name == '${SHARED_GATEWAY.name}' && has(p.namespace) && p.namespace == '${SHARED_GATEWAY.namespace}')`,
+            message: `a route may attach only to Gateway ${SHARED_GATEWAY.namespace}/${SHARED_GATEWAY.name}, the cluster's shared one`,
+        },
+    ],
+};

@@ -90,6 +90,15 @@ const service = (name: string, spec: object): Build => (namespace) => ({
 const serviceAccount = (name: string, fields: object, labels: Record<string, string> = {}): Build => (namespace) => ({
     apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace, labels: { ...labelsOf(name), ...labels } }, ...fields,
 });
+/** An HTTPRoute to a Service of the namespace, attached to `parentRefs`. */
+const route = (name: string, parentRefs: object[] | undefined): Build => (namespace) => ({
+    apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { name, namespace, labels: labelsOf(name) },
+    spec: {
+        ...(parentRefs ? { parentRefs } : {}),
+        rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "frontend", port: 80 }] }],
+    },
+});
+const SHARED_GATEWAY = { group: "gateway.networking.k8s.io", kind: "Gateway", name: "fintrax", namespace: "envoy-gateway-system" };
 const NOT_PRODUCTION: Tier[] = ["development", "staging"];
 
 const CASES: Case[] = [
@@ -123,6 +132,13 @@ const CASES: Case[] = [
     { policy: "fintrax-service-exposure", valid: false, build: service("load-balancer", { type: "LoadBalancer" }) },
     { policy: "fintrax-service-exposure", valid: false, build: service("node-port", { type: "NodePort" }) },
     { policy: "fintrax-service-exposure", valid: false, build: service("external-ips", { externalIPs: ["203.0.113.10"] }) },
+    // fintrax-route-attachment
+    { policy: "fintrax-route-attachment", valid: true, build: route("on-shared-gateway", [{ ...SHARED_GATEWAY, sectionName: "https-wildcard" }]) },
+    { policy: "fintrax-route-attachment", valid: true, build: route("short-ref", [{ name: "fintrax", namespace: "envoy-gateway-system" }]) },
+    { policy: "fintrax-route-attachment", valid: false, build: route("no-parent", undefined) },
+    { policy: "fintrax-route-attachment", valid: false, build: route("own-gateway", [{ ...SHARED_GATEWAY, name: "mine" }]) },
+    { policy: "fintrax-route-attachment", valid: false, build: route("same-namespace", [{ name: "fintrax" }]) },
+    { policy: "fintrax-route-attachment", valid: false, build: route("service-parent", [{ group: "", kind: "Service", name: "frontend" }]) },
     // fintrax-no-bare-pods
     { policy: "fintrax-no-bare-pods", valid: true, build: (ns) => kinds.Pod("owned", ns, podSpec()) },
     { policy: "fintrax-no-bare-pods", valid: false, build: (ns) => kinds.Pod("bare", ns, podSpec(), null) },
