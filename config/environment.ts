@@ -1,14 +1,16 @@
 import { z } from "zod";
-import { formatCpu, formatMemory, parseQuantity } from "../policies/lib/quantity";
-import type { ServiceSpec } from "../components/appService";
+import { formatCpu, formatMemory, parseQuantity } from "../model/quantity";
+import type { ServiceSpec } from "../model/service";
+import type { ContainerResources, Quota } from "../model/resources";
+import type { NamedDatabaseSettings } from "../model/database";
 import { ConfigError, parseConfig, readNamespace } from "./load";
-import { WORKLOAD_PRIORITIES, WorkloadPriority } from "../components/clusterExports";
+import { WORKLOAD_PRIORITIES, WorkloadPriority } from "../model/service";
 import {
     checkLimitsCoverRequests, checkUnique, cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
 } from "./fields";
 import { pinnedImage } from "./fields";
 import {
-    ContainerResources, DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
+    DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Tier,
     TIER_PRESETS, TierPreset, TIERS, tierFor,
 } from "./tiers";
 
@@ -128,11 +130,6 @@ export interface ServiceSettings extends ServiceSpec {
     priority: WorkloadPriority;
     /** The named database whose credentials it receives; unset with the single database (it receives that one). */
     database?: string;
-}
-
-export interface NamedDatabaseSettings extends DatabaseSettings {
-    /** Unset for the environment's single database (`fintrax-<environment>`, Secret `database`). */
-    name?: string;
 }
 
 export interface ExtraNamespaceSettings {

@@ -3,39 +3,13 @@
  * replica ranges and node sizing; 003: container requests and database classes), in one table so that a
  * reviewer can compare them with the design at a glance.
  */
-
-export const TIERS = ["development", "staging", "production"] as const;
-export type Tier = (typeof TIERS)[number];
-
-export interface Quota {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
-    pods: number;
-}
-
-export interface ContainerResources {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
-}
-
-export interface DatabaseSettings {
-    instanceClass: string;
-    allocatedStorageGb: number;
-    multiAz: boolean;
-    backupRetentionDays: number;
-}
-
+import { TIERS, type Tier } from "../model/tiers";
+import type { DatabaseSettings } from "../model/database";
+import type { ContainerResources, Quota, StorageBudget } from "../model/resources";
 import type { ValidationAction } from "../policies/admission/rule";
 
-/**
- * What persistent volumes a namespace may claim (ResourceQuota `requests.storage`, `persistentvolumeclaims`).
- * The services are stateless and their data lives in RDS, so this is scratch space, capped so that `kubectl
- * apply` of a PVC cannot buy EBS volumes without limit.
- */
-export interface StorageBudget {
-    requests: string;
-    claims: number;
-}
+/** Re-exported: the tier is this file's key, and its readers (tests/policies/admission) import it from here. */
+export { TIERS, type Tier };
 
 /** Pods that run in an environment namespace beside its services, held in the quota's worst case. */
 export interface PodAllowance {

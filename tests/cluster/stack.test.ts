@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { StackRun, PlannedResource } from "../../plan/runtime";
 import { validateKubernetesObjects } from "../../plan/kubernetesSchema";
-import { SECRET_CLUSTER_EXPORTS } from "../../components/clusterExports";
+import { SECRET_CLUSTER_EXPORTS } from "../../model/clusterExports";
 import { CHARTS } from "../../components/cluster/versions";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
 import { one, ofType, planCluster, release, TYPES } from "./support";
