@@ -10,7 +10,7 @@ import {
 } from "./fields";
 import { pinnedImage } from "./fields";
 import {
-    DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Tier,
+    DEFAULT_SERVICES, Tier,
     TIER_PRESETS, TierPreset, TIERS, tierFor,
 } from "./tiers";
 
@@ -157,8 +157,7 @@ export interface EnvironmentSettings {
 }
 
 function defaultServices(tier: Tier): ServiceSettings[] {
-    const { replicas, container } = TIER_PRESETS[tier];
-    const max = tier === "production" ? Math.min(replicas.max, PRODUCTION_DEFAULT_MAX_REPLICAS) : replicas.max;
+    const { replicas, container, defaultServicesMaxReplicas: max } = TIER_PRESETS[tier];
     return DEFAULT_SERVICES.map((s) => ({ ...s, replicas: { min: replicas.min, max }, resources: container, env: {}, priority: "standard" }));
 }
 
@@ -186,7 +185,7 @@ export function loadEnvironmentSettings(file: string, all?: Record<string, strin
         environment: raw.environment,
         tier,
         preset,
-        host: tier === "production" ? raw.domain : `${raw.environment}.${raw.domain}`,
+        host: preset.bareDomain ? raw.domain : `${raw.environment}.${raw.domain}`,
         namespace: `fintrax-${raw.environment}`,
         quota: raw.quota ?? preset.quota,
         services,

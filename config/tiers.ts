@@ -58,6 +58,26 @@ export interface TierPreset {
      * cluster-wide, so only production gets it: no development or staging pod outranks a production pod.
      */
     criticalPriority: boolean;
+    /**
+     * Pulumi `protect` on the namespaces and databases: an update that would replace or delete them fails
+     * instead. Staging is protected like production, so such a change fails there before it reaches prod.
+     */
+    protect: boolean;
+    /**
+     * The database's production settings: deletion protection, a final snapshot, kept automated backups,
+     * Performance Insights, and changes held for the maintenance window instead of applied at once.
+     */
+    hardenedDatabase: boolean;
+    /** The severity of the environment's alerts: `critical` pages (the cluster's Alertmanager routes it to the webhook). */
+    alertSeverity: "critical" | "warning";
+    /** Whether the environment is served at the bare domain instead of `<environment>.<domain>`. */
+    bareDomain: boolean;
+    /**
+     * The default services' maximum replicas (their minimum is `replicas.min`). Production's scale 3–4, not
+     * the seed's 3–5: at 5 the worst case (25 pods + 5 surging + the solver) would need 31 pods and 6.01 CPU
+     * of requests; see README ("Quotas hold the worst case").
+     */
+    defaultServicesMaxReplicas: number;
 }
 
 const ACME_SOLVER: PodAllowance = {
@@ -81,6 +101,11 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         spreadAcrossZones: false,
         disruptionBudget: false,
         criticalPriority: false,
+        protect: false,
+        hardenedDatabase: false,
+        alertSeverity: "warning",
+        bareDomain: false,
+        defaultServicesMaxReplicas: 2,
     },
     staging: {
         quota: { requests: { cpu: "3", memory: "6Gi" }, limits: { cpu: "6", memory: "12Gi" }, pods: 16 },
@@ -97,6 +122,11 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         spreadAcrossZones: false,
         disruptionBudget: true,
         criticalPriority: false,
+        protect: true,
+        hardenedDatabase: false,
+        alertSeverity: "warning",
+        bareDomain: false,
+        defaultServicesMaxReplicas: 3,
     },
     production: {
         quota: { requests: { cpu: "5.5", memory: "8Gi" }, limits: { cpu: "11", memory: "16Gi" }, pods: 26 },
@@ -113,6 +143,11 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         spreadAcrossZones: true,
         disruptionBudget: true,
         criticalPriority: true,
+        protect: true,
+        hardenedDatabase: true,
+        alertSeverity: "critical",
+        bareDomain: true,
+        defaultServicesMaxReplicas: 4,
     },
 };
 
@@ -122,12 +157,6 @@ export function tierFor(environment: string): Tier {
     if (environment === "staging") return "staging";
     return "development";
 }
-
-/**
- * Production's default services scale 3–4, not the seed's 3–5: at 5 the worst case (25 pods + 5 surging +
- * the solver) would need 31 pods and 6.01 CPU of requests; see README ("Quotas hold the worst case").
- */
-export const PRODUCTION_DEFAULT_MAX_REPLICAS = 4;
 
 /** Fintrax's five services (seed 000), pinned by tag; replicas and resources come from the tier. */
 export const DEFAULT_SERVICES = [
