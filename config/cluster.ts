@@ -5,7 +5,7 @@ import { TAINT_EFFECTS, type ClusterSettings, type NodeGroupSettings } from "../
 import { boolean, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
 import { checkClusterAddresses, DEFAULT_DATABASE_SUBNET_CIDRS, DEFAULT_PRIVATE_SUBNET_CIDRS, DEFAULT_SERVICE_CIDR, serviceCidr } from "./clusterAddresses";
 import { ConfigError, parseConfig, readNamespace } from "./load";
-import { TIERS, type Tier } from "./tiers";
+import { TIERS, type Tier } from "../model/tiers";
 
 /** An IAM role: the platform identities get an inline policy, which IAM attaches to roles by name. */
 const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/fintrax-platform-deployer");

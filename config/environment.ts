@@ -9,10 +9,8 @@ import {
     checkLimitsCoverRequests, checkUnique, cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
 } from "./fields";
 import { pinnedImage } from "./fields";
-import {
-    DEFAULT_SERVICES, Tier,
-    TIER_PRESETS, TierPreset, TIERS, tierFor,
-} from "./tiers";
+import { DEFAULT_SERVICES, TIER_PRESETS, TierPreset, tierFor } from "./tiers";
+import { TIERS, type Tier } from "../model/tiers";
 
 export const ENVIRONMENT_NAMESPACE = "fintrax";
 

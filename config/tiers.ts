@@ -8,7 +8,7 @@ import type { DatabaseSettings } from "../model/database";
 import type { ContainerResources, Quota, StorageBudget } from "../model/resources";
 import type { ValidationAction } from "../policies/admission/rule";
 
-/** Re-exported: the tier is this file's key, and its readers (tests/policies/admission) import it from here. */
+/** Re-exported for tests/policies/admission/admission.test.ts, which another branch owns: the tiers are declared in model/tiers.ts. */
 export { TIERS, type Tier };
 
 /** Pods that run in an environment namespace beside its services, held in the quota's worst case. */
