@@ -46,7 +46,7 @@ export = async () => {
             databaseCidrs: tierDatabases.cidrs,
             egress: preset.egress,
         },
-        protect: tier !== "development",
+        protect: preset.protect,
     }, kubernetes);
     const namespace = namespaces.own;
     const extraNamespaces = settings.extraNamespaces.map((extra) => extra.name);
@@ -70,9 +70,8 @@ export = async () => {
         subnetGroupName: tierDatabases.subnetGroupName,
         vpcId: cluster.output("vpcId"),
         clientSecurityGroupId: cluster.output("nodeSecurityGroupId"),
-        production: tier === "production",
-        // Like the namespace: a change that would replace staging's database fails there before it reaches prod.
-        protect: tier !== "development",
+        hardened: preset.hardenedDatabase,
+        protect: preset.protect,
         labels,
     }, inNamespace);
 
@@ -109,7 +108,7 @@ export = async () => {
         services: settings.services.map((service, index) => ({ name: service.name, selector: services[index].selector })),
         prometheusSelectorLabel: cluster.output("prometheusSelectorLabel"),
         grafanaDashboardLabel: cluster.output("grafanaDashboardLabel"),
-        severity: tier === "production" ? "critical" : "warning",
+        severity: preset.alertSeverity,
         databases: databases.monitored,
         extraNamespaces,
         labels,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { ClusterExports } from "../components/clusterExports";
+import type { ClusterExports } from "../model/clusterExports";
 import { AdmissionPolicies } from "../components/cluster/admissionPolicies";
 import { CiRunners } from "../components/cluster/ciRunners";
 import { EksCluster } from "../components/cluster/eksCluster";

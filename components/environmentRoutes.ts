@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { GatewayExport } from "./clusterExports";
+import type { GatewayExport } from "../model/clusterExports";
 
 export interface ServiceRoute {
     /** The service's name in the config: the route's name too. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ContainerResources, Quota, StorageBudget } from "../config/tiers";
+import type { ContainerResources, Quota, StorageBudget } from "../model/resources";
 import { platformRoleBindings } from "./accessModel";
 
 export interface NamedNetworkPolicy {

@@ -1,9 +1,11 @@
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
-import { INSTANCE_TYPE_NAMES, InstanceType } from "../components/cluster/instanceTypes";
-import { boolean, cidrRange, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
+import { INSTANCE_TYPE_NAMES } from "../model/instanceTypes";
+import { TAINT_EFFECTS, type ClusterSettings, type NodeGroupSettings } from "../model/clusterSettings";
+import { boolean, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
+import { checkClusterAddresses, DEFAULT_DATABASE_SUBNET_CIDRS, DEFAULT_PRIVATE_SUBNET_CIDRS, DEFAULT_SERVICE_CIDR, serviceCidr } from "./clusterAddresses";
 import { ConfigError, parseConfig, readNamespace } from "./load";
-import { TIERS, type Tier } from "./tiers";
+import { TIERS, type Tier } from "../model/tiers";
 
 /** An IAM role: the platform identities get an inline policy, which IAM attaches to roles by name. */
 const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/fintrax-platform-deployer");
@@ -26,8 +28,6 @@ const labelKey = z.string().refine((key) => {
 const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
     "must be a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.'");
 
-const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
-export type TaintEffect = (typeof TAINT_EFFECTS)[number];
 
 const taint = z.strictObject({
     key: labelKey,
@@ -44,7 +44,7 @@ const uniqueItems = <T>(what: string) => (list: T[], ctx: z.core.$RefinementCtx<
 
 const nodeGroup = z.strictObject({
     instanceTypes: z.array(z.enum(INSTANCE_TYPE_NAMES, {
-        error: `must be an instance type the capacity table knows: ${INSTANCE_TYPE_NAMES.join(", ")} (add others to components/cluster/instanceTypes.ts)`,
+        error: `must be an instance type the capacity table knows: ${INSTANCE_TYPE_NAMES.join(", ")} (add others to model/instanceTypes.ts)`,
     })).min(1, "must list at least one instance type").superRefine(uniqueItems("the instance type")),
     capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: "must be ON_DEMAND or SPOT" }),
     minSize: integer(0, 100),
@@ -133,36 +133,6 @@ function webhookProblem(file: string, value: unknown, isSecret: boolean): string
 /** Whether the stack file holds a key encrypted: the SDK knows (it warns on `get` of one) but does not type it. */
 const isConfigSecret = (key: string): boolean => (runtimeConfig as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(key);
 
-/**
- * Where Kubernetes Services get their ClusterIPs. Pinned so that the `kubernetes` Service's address (the
- * first one) is known to the NetworkPolicies that let platform pods reach the API server. EKS's rules for
- * `serviceIpv4Cidr` (EKS API reference, KubernetesNetworkConfigRequest, read 2026-12-01): inside 10.0.0.0/8,
- * 172.16.0.0/12 or 192.168.0.0/16, not overlapping the VPC, /12 to /24, fixed at cluster creation. 172.20.0.0/16
- * is what EKS picks by itself for a VPC in 10/8.
- */
-export const DEFAULT_SERVICE_CIDR = "172.20.0.0/16";
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
-
-/**
- * Node subnets of /20 (4091 addresses each; the upper half reserved for /28 prefixes, docs/cluster.md
- * "Addressing"), database subnets of /26 per tier and zone: the environments of one tier share theirs, no other.
- */
-export const DEFAULT_PRIVATE_SUBNET_CIDRS = ["10.0.16.0/20", "10.0.32.0/20"];
-export const DEFAULT_DATABASE_SUBNET_CIDRS: Record<Tier, string[]> = {
-    development: ["10.0.10.0/26", "10.0.10.64/26"],
-    staging: ["10.0.11.0/26", "10.0.11.64/26"],
-    production: ["10.0.12.0/26", "10.0.12.64/26"],
-};
-
-const within = (inner: [number, number], outer: [number, number]) => inner[0] >= outer[0] && inner[1] <= outer[1];
-const overlaps = (a: [number, number], b: [number, number]) => a[0] <= b[1] && b[0] <= a[1];
-
-const serviceCidr = ipv4Cidr.refine((cidr) => {
-    const bits = Number(cidr.split("/")[1]);
-    const range = cidrRange(cidr);
-    return bits >= 12 && bits <= 24 && !!range && PRIVATE_RANGES.some((r) => within(range, cidrRange(r)!));
-}, `must be a /12 to /24 block inside ${PRIVATE_RANGES.join(", ")} (the EKS rule for the service CIDR)`);
-
 const availabilityZone = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be an availability zone name such as us-east-1a");
 
 /**
@@ -246,86 +216,8 @@ function clusterSchema(region: string) {
                 ctx.addIssue({ code: "custom", path: ["availabilityZones", index], message: `must be a zone of the stack's region ${region} (aws:region)` });
             }
         });
-        // Zod runs this check even when a field above failed: skip what is malformed (reported already).
-        const vpc = cidrRange(c.vpcCidr);
-        if (!vpc || !Array.isArray(c.availabilityZones)) return;
-        const service = cidrRange(c.serviceCidr);
-        if (service && overlaps(service, vpc)) {
-            ctx.addIssue({ code: "custom", path: ["serviceCidr"], message: `must not overlap vpcCidr ${c.vpcCidr} (an EKS rule)` });
-        }
-        const seen: Array<{ key: string; range: [number, number]; cidr: string }> = [];
-        const subnetLists: Array<{ path: string[]; list: unknown }> = [
-            { path: ["publicSubnetCidrs"], list: c.publicSubnetCidrs },
-            { path: ["privateSubnetCidrs"], list: c.privateSubnetCidrs },
-            ...TIERS.map((tier) => ({ path: ["databaseSubnetCidrs", tier], list: c.databaseSubnetCidrs?.[tier] })),
-        ];
-        for (const { path, list } of subnetLists) {
-            const key = path.join(".");
-            if (!Array.isArray(list)) continue;
-            if (list.length !== c.availabilityZones.length) {
-                ctx.addIssue({
-                    code: "custom",
-                    path,
-                    message: `must list one CIDR per availability zone (${c.availabilityZones.length} zone${c.availabilityZones.length === 1 ? "" : "s"}, got ${list.length})`,
-                });
-            }
-            list.forEach((cidr: string, index) => {
-                const range = cidrRange(cidr);
-                if (!range) return;
-                const bits = Number(cidr.split("/")[1]);
-                if (!within(range, vpc)) {
-                    ctx.addIssue({ code: "custom", path: [...path, index], message: `must be inside vpcCidr ${c.vpcCidr}` });
-                } else if (bits > 28) {
-                    ctx.addIssue({ code: "custom", path: [...path, index], message: "must be /28 or larger (the smallest AWS subnet)" });
-                }
-                const clash = seen.find((other) => overlaps(range, other.range));
-                if (clash) {
-                    ctx.addIssue({ code: "custom", path: [...path, index], message: `must not overlap ${clash.key} ${clash.cidr}` });
-                }
-                seen.push({ key: `${key}[${index}]`, range, cidr });
-            });
-        }
+        checkClusterAddresses(c, ctx);
     });
-}
-
-export interface NodeGroupSettings {
-    name: "general" | "monitoring";
-    instanceTypes: InstanceType[];
-    capacityType: "ON_DEMAND" | "SPOT";
-    minSize: number;
-    desiredSize: number;
-    maxSize: number;
-    diskSizeGb: number;
-    singleZone: boolean;
-    taints: Array<{ key: string; value: string; effect: TaintEffect }>;
-    labels: Record<string, string>;
-}
-
-/** The shared cluster's settings after validation, every default filled in. */
-export interface ClusterSettings {
-    region: string;
-    clusterName: string;
-    vpcCidr: string;
-    availabilityZones: string[];
-    publicSubnetCidrs: string[];
-    privateSubnetCidrs: string[];
-    /** Per tier, one subnet per zone: the tier's databases and nothing else. */
-    databaseSubnetCidrs: Record<Tier, string[]>;
-    serviceCidr: string;
-    natGateways: "single" | "perZone";
-    kubernetesVersion: string;
-    endpointPublicAccessCidrs: string[];
-    admins: string[];
-    platformDeployment: { deployers: Record<"development" | "staging" | "production", string[]>; previewers: string[] };
-    nodeGroups: { general: NodeGroupSettings; monitoring: NodeGroupSettings };
-    ciRunners: { repository: string; connectionArn?: string; concurrentJobs: number };
-    acmeEmail: string;
-    /** Whether a webhook receiver is configured; its URL is read only as a Pulumi secret (cluster/index.ts). */
-    alertWebhookConfigured: boolean;
-    /** The Route53 zone external-dns writes the hosts into and cert-manager answers DNS-01 challenges in. */
-    hostedZone: { domain: string; zoneId: string };
-    protect: boolean;
-    tags: { environment: "shared"; team: string; "cost-center": string };
 }
 
 const regionSchema = z.strictObject({

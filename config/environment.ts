@@ -1,16 +1,16 @@
 import { z } from "zod";
-import { formatCpu, formatMemory, parseQuantity } from "../policies/lib/quantity";
-import type { ServiceSpec } from "../components/appService";
+import { formatCpu, formatMemory, parseQuantity } from "../model/quantity";
+import type { ServiceSpec } from "../model/service";
+import type { ContainerResources, Quota } from "../model/resources";
+import type { NamedDatabaseSettings } from "../model/database";
 import { ConfigError, parseConfig, readNamespace } from "./load";
-import { WORKLOAD_PRIORITIES, WorkloadPriority } from "../components/clusterExports";
+import { WORKLOAD_PRIORITIES, WorkloadPriority } from "../model/service";
 import {
     checkLimitsCoverRequests, checkUnique, cpuAndMemory, dnsLabel, dnsName, iamPrincipalArn, integer, boolean, requestsAndLimits,
 } from "./fields";
 import { pinnedImage } from "./fields";
-import {
-    ContainerResources, DatabaseSettings, DEFAULT_SERVICES, PRODUCTION_DEFAULT_MAX_REPLICAS, Quota, Tier,
-    TIER_PRESETS, TierPreset, TIERS, tierFor,
-} from "./tiers";
+import { DEFAULT_SERVICES, TIER_PRESETS, TierPreset, tierFor } from "./tiers";
+import { TIERS, type Tier } from "../model/tiers";
 
 export const ENVIRONMENT_NAMESPACE = "fintrax";
 
@@ -130,11 +130,6 @@ export interface ServiceSettings extends ServiceSpec {
     database?: string;
 }
 
-export interface NamedDatabaseSettings extends DatabaseSettings {
-    /** Unset for the environment's single database (`fintrax-<environment>`, Secret `database`). */
-    name?: string;
-}
-
 export interface ExtraNamespaceSettings {
     /** The namespace's full name, `<name>-<environment>`. */
     name: string;
@@ -160,8 +155,7 @@ export interface EnvironmentSettings {
 }
 
 function defaultServices(tier: Tier): ServiceSettings[] {
-    const { replicas, container } = TIER_PRESETS[tier];
-    const max = tier === "production" ? Math.min(replicas.max, PRODUCTION_DEFAULT_MAX_REPLICAS) : replicas.max;
+    const { replicas, container, defaultServicesMaxReplicas: max } = TIER_PRESETS[tier];
     return DEFAULT_SERVICES.map((s) => ({ ...s, replicas: { min: replicas.min, max }, resources: container, env: {}, priority: "standard" }));
 }
 
@@ -189,7 +183,7 @@ export function loadEnvironmentSettings(file: string, all?: Record<string, strin
         environment: raw.environment,
         tier,
         preset,
-        host: tier === "production" ? raw.domain : `${raw.environment}.${raw.domain}`,
+        host: preset.bareDomain ? raw.domain : `${raw.environment}.${raw.domain}`,
         namespace: `fintrax-${raw.environment}`,
         quota: raw.quota ?? preset.quota,
         services,

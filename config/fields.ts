@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isQuantity, parseQuantity } from "../policies/lib/quantity";
+import { isQuantity, parseQuantity } from "../model/quantity";
 
 /** Schema fragments shared by the environment and cluster configs, each with the message users see. */
 

@@ -3,39 +3,13 @@
  * replica ranges and node sizing; 003: container requests and database classes), in one table so that a
  * reviewer can compare them with the design at a glance.
  */
-
-export const TIERS = ["development", "staging", "production"] as const;
-export type Tier = (typeof TIERS)[number];
-
-export interface Quota {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
-    pods: number;
-}
-
-export interface ContainerResources {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
-}
-
-export interface DatabaseSettings {
-    instanceClass: string;
-    allocatedStorageGb: number;
-    multiAz: boolean;
-    backupRetentionDays: number;
-}
-
+import { TIERS, type Tier } from "../model/tiers";
+import type { DatabaseSettings } from "../model/database";
+import type { ContainerResources, Quota, StorageBudget } from "../model/resources";
 import type { ValidationAction } from "../policies/admission/rule";
 
-/**
- * What persistent volumes a namespace may claim (ResourceQuota `requests.storage`, `persistentvolumeclaims`).
- * The services are stateless and their data lives in RDS, so this is scratch space, capped so that `kubectl
- * apply` of a PVC cannot buy EBS volumes without limit.
- */
-export interface StorageBudget {
-    requests: string;
-    claims: number;
-}
+/** Re-exported for tests/policies/admission/admission.test.ts, which another branch owns: the tiers are declared in model/tiers.ts. */
+export { TIERS, type Tier };
 
 export interface TierPreset {
     /**
@@ -74,6 +48,26 @@ export interface TierPreset {
      * cluster-wide, so only production gets it: no development or staging pod outranks a production pod.
      */
     criticalPriority: boolean;
+    /**
+     * Pulumi `protect` on the namespaces and databases: an update that would replace or delete them fails
+     * instead. Staging is protected like production, so such a change fails there before it reaches prod.
+     */
+    protect: boolean;
+    /**
+     * The database's production settings: deletion protection, a final snapshot, kept automated backups,
+     * Performance Insights, and changes held for the maintenance window instead of applied at once.
+     */
+    hardenedDatabase: boolean;
+    /** The severity of the environment's alerts: `critical` pages (the cluster's Alertmanager routes it to the webhook). */
+    alertSeverity: "critical" | "warning";
+    /** Whether the environment is served at the bare domain instead of `<environment>.<domain>`. */
+    bareDomain: boolean;
+    /**
+     * The default services' maximum replicas (their minimum is `replicas.min`). Production's scale 3–4, not
+     * the seed's 3–5: at 5 the worst case (25 pods + 5 surging) would need 30 pods and 6 CPU of
+     * requests; see README ("Quotas hold the worst case").
+     */
+    defaultServicesMaxReplicas: number;
 }
 
 export const TIER_PRESETS: Record<Tier, TierPreset> = {
@@ -91,6 +85,11 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         spreadAcrossZones: false,
         disruptionBudget: false,
         criticalPriority: false,
+        protect: false,
+        hardenedDatabase: false,
+        alertSeverity: "warning",
+        bareDomain: false,
+        defaultServicesMaxReplicas: 2,
     },
     staging: {
         quota: { requests: { cpu: "3", memory: "6Gi" }, limits: { cpu: "6", memory: "12Gi" }, pods: 15 },
@@ -106,6 +105,11 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         spreadAcrossZones: false,
         disruptionBudget: true,
         criticalPriority: false,
+        protect: true,
+        hardenedDatabase: false,
+        alertSeverity: "warning",
+        bareDomain: false,
+        defaultServicesMaxReplicas: 3,
     },
     production: {
         quota: { requests: { cpu: "5", memory: "8Gi" }, limits: { cpu: "10", memory: "16Gi" }, pods: 25 },
@@ -121,6 +125,11 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         spreadAcrossZones: true,
         disruptionBudget: true,
         criticalPriority: true,
+        protect: true,
+        hardenedDatabase: true,
+        alertSeverity: "critical",
+        bareDomain: true,
+        defaultServicesMaxReplicas: 4,
     },
 };
 
@@ -130,12 +139,6 @@ export function tierFor(environment: string): Tier {
     if (environment === "staging") return "staging";
     return "development";
 }
-
-/**
- * Production's default services scale 3–4, not the seed's 3–5: at 5 the worst case (25 pods + 5 surging)
- * would need 30 pods and 6 CPU of requests; see README ("Quotas hold the worst case").
- */
-export const PRODUCTION_DEFAULT_MAX_REPLICAS = 4;
 
 /** Fintrax's five services (seed 000), pinned by tag; replicas and resources come from the tier. */
 export const DEFAULT_SERVICES = [

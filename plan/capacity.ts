@@ -1,8 +1,8 @@
-import { formatCpu, formatMemory, parseQuantity } from "../policies/lib/quantity";
+import { formatCpu, formatMemory, parseQuantity } from "../model/quantity";
 import { blockSize } from "../components/addressing";
-import { INSTANCE_TYPES, type InstanceType } from "../components/cluster/instanceTypes";
+import { INSTANCE_TYPES, type InstanceType } from "../model/instanceTypes";
 import { VPC_CNI_CONFIGURATION } from "../components/cluster/eksCluster";
-import type { ClusterExports, ClusterNetwork, NodeGroupCapacity } from "../components/clusterExports";
+import type { ClusterExports, ClusterNetwork, NodeGroupCapacity } from "../model/clusterExports";
 import { estimateCost } from "./cost";
 import type { PlannedResource, StackRun } from "./runtime";
 
@@ -157,7 +157,7 @@ export interface AddressInputs {
 /** The prefixes and network interfaces one node of a group takes at most. */
 export function perNodeAddressing(group: NodeGroupCapacity, warmPrefixes: number): { prefixes: number; interfaces: number } {
     const facts = INSTANCE_TYPES[group.instanceType as InstanceType];
-    if (!facts) throw new Error(`components/cluster/instanceTypes.ts has no ${group.instanceType}`);
+    if (!facts) throw new Error(`model/instanceTypes.ts has no ${group.instanceType}`);
     const prefixesPerInterface = facts.ipv4PerEni - 1;
     const prefixes = Math.min(Math.ceil(group.maxPods / PREFIX_SIZE) + warmPrefixes, facts.maxEnis * prefixesPerInterface);
     return { prefixes, interfaces: Math.ceil(prefixes / prefixesPerInterface) };

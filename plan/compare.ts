@@ -1,6 +1,6 @@
 import { readFileSync } from "fs";
 import { isDeepStrictEqual } from "util";
-import { formatCpu, formatMemory, parseQuantity } from "../policies/lib/quantity";
+import { formatCpu, formatMemory, parseQuantity } from "../model/quantity";
 import type { PlanReport, StackReport, Violation } from "./plan";
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { loadEnvironmentSettings } from "../config/environment";
-import { parseQuantity } from "../policies/lib/quantity";
+import { parseQuantity } from "../model/quantity";
 import type { NamespaceQuota } from "./capacity";
 import { readStackConfig, StackFileError } from "./stackConfig";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Quota } from "../../config/tiers";
+import type { Quota } from "../../model/resources";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
 import type { KubernetesApiAddresses } from "../networkPolicies";
 import { chartRelease, resources } from "./helm";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Quota } from "../../config/tiers";
+import type { Quota } from "../../model/resources";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
 import type { KubernetesApiAddresses } from "../networkPolicies";
 import { chartRelease, resources } from "./helm";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Quota } from "../../config/tiers";
-import type { GatewayExport } from "../clusterExports";
+import type { Quota } from "../../model/resources";
+import type { GatewayExport } from "../../model/clusterExports";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
 import type { KubernetesApiAddresses } from "../networkPolicies";
 import { ENVIRONMENT_NAMESPACE_LABEL } from "../labels";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { Quota } from "../../config/tiers";
+import type { Quota } from "../../model/resources";
 import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { platformLabels, namespaceNameSelector } from "../labels";
 import { allowDns, allowKubernetesApi, allowSameNamespace, KubernetesApiAddresses, METADATA_CIDR } from "../networkPolicies";

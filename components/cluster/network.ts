@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { ClusterSettings } from "../../config/cluster";
-import { TIERS, type Tier } from "../../config/tiers";
+import type { ClusterSettings } from "../../model/clusterSettings";
+import { TIERS, type Tier } from "../../model/tiers";
 import { addressAt, upperHalf } from "../addressing";
-import type { ClusterNetwork } from "../clusterExports";
+import type { ClusterNetwork } from "../../model/clusterExports";
 import type { KubernetesApiAddresses } from "../networkPolicies";
 import { serviceTrustPolicy } from "./iam";
 

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
-import { INSTANCE_TYPES, InstanceType, kubeReservedCpuMillis, kubeReservedMemoryMib, smallestAllocatable } from "./instanceTypes";
+import { INSTANCE_TYPES, InstanceType } from "../../model/instanceTypes";
+import { kubeReservedCpuMillis, kubeReservedMemoryMib, smallestAllocatable } from "./instanceTypes";
 
 /** The MIME boundary of the launch template's user data; EKS adds its own part for the cluster's details. */
 export const USER_DATA_BOUNDARY = "FINTRAX-NODECONFIG";

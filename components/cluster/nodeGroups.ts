@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
-import type { NodeGroupCapacity } from "../clusterExports";
-import type { NodeGroupSettings } from "../../config/cluster";
+import type { NodeGroupCapacity } from "../../model/clusterExports";
+import type { NodeGroupSettings } from "../../model/clusterSettings";
 import { AWS_MANAGED_POLICY, serviceTrustPolicy } from "./iam";
 import { smallestAllocatable } from "./instanceTypes";
 import { nodeUserData } from "./nodeConfig";

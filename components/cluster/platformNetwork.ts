@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Quota } from "../../config/tiers";
+import type { Quota } from "../../model/resources";
 import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { namespaceNameSelector, platformLabels } from "../labels";
 import { allowDns, allowKubernetesApi, allowSameNamespace, KubernetesApiAddresses, METADATA_CIDR } from "../networkPolicies";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { WorkloadPriority } from "../clusterExports";
+import type { WorkloadPriority } from "../../model/service";
 import { platformLabels } from "../labels";
 
 /**

@@ -1,4 +1,4 @@
-import { formatCpu, formatMemory, parseQuantity } from "../../policies/lib/quantity";
+import { formatCpu, formatMemory, parseQuantity } from "../../model/quantity";
 
 /**
  * Every Helm chart the cluster stack installs, pinned. tests/reference checks each version against the

@@ -1,8 +1,7 @@
 import { expect } from "chai";
-import { parseQuantity } from "../../policies/lib/quantity";
-import {
-    allocatable, INSTANCE_TYPES, kubeReservedCpuMillis, maxPodsWithPrefixDelegation, smallestAllocatable,
-} from "../../components/cluster/instanceTypes";
+import { parseQuantity } from "../../model/quantity";
+import { INSTANCE_TYPES } from "../../model/instanceTypes";
+import { allocatable, kubeReservedCpuMillis, maxPodsWithPrefixDelegation, smallestAllocatable } from "../../components/cluster/instanceTypes";
 import { MONITORING_QUOTA } from "../../components/cluster/monitoringStack";
 import { MONITORING_CONTAINERS, MONITORING_PODS } from "../../components/cluster/monitoring/values";
 import { nodeGroupCapacity } from "../../components/cluster/nodeGroups";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import { RDS_FREE_STORAGE_METRIC } from "../../components/environmentMonitoring";
+import { RDS_FREE_STORAGE_METRIC } from "../../components/environmentMonitoring/metrics";
 import { CLOUDWATCH_EXPORTER, cloudwatchExporterConfig } from "../../components/cluster/monitoring/cloudwatchExporter";
 import type { StackRun } from "../../plan/runtime";
 import { committedClusterPlan, one, ofType, release, TYPES } from "./support";

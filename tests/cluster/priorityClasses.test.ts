@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PRIORITY_CLASSES } from "../../components/cluster/priorityClasses";
-import { WORKLOAD_PRIORITIES } from "../../components/clusterExports";
+import { WORKLOAD_PRIORITIES } from "../../model/service";
 import { planCluster, ofType } from "./support";
 
 describe("cluster: the workloads' priority classes", () => {

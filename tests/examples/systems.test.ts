@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { loadEnvironmentSettings } from "../../config/environment";
 import { ConfigError } from "../../config/load";
 import { TIER_PRESETS, tierFor } from "../../config/tiers";
-import { parseQuantity } from "../../policies/lib/quantity";
+import { parseQuantity } from "../../model/quantity";
 import { readStackConfig } from "../../plan/stackConfig";
 import { exampleConfig, exampleStack, objectNamed, objectsOf, resourcesOfType } from "./support";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { ClusterExports } from "../../components/clusterExports";
+import type { ClusterExports } from "../../model/clusterExports";
 import { addressInputsOf, checkSubnetAddresses, perNodeAddressing, SubnetUse } from "../../plan/capacity";
 import { plan } from "../../plan/plan";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";

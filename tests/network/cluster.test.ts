@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { containsBlock } from "../../components/addressing";
 import { loadClusterSettings } from "../../config/cluster";
 import { ConfigError } from "../../config/load";
-import { TIERS } from "../../config/tiers";
+import { TIERS } from "../../model/tiers";
 import type { StackRun } from "../../plan/runtime";
 import { clusterConfig, ofType, STACK_FILE, TYPES } from "../cluster/support";
 import { networkOf, plannedCluster } from "./support";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { addressAt, blockSize } from "../../components/addressing";
-import type { ClusterNetwork } from "../../components/clusterExports";
-import type { Tier } from "../../config/tiers";
+import type { ClusterNetwork } from "../../model/clusterExports";
+import type { Tier } from "../../model/tiers";
 import type { StackRun } from "../../plan/runtime";
 import { Endpoint, NetworkPolicyEvaluator, Pod } from "../support/networkPolicyEvaluator";
 import { namespacesOf, networkOf, networkPoliciesOf, plannedCluster, plannedEnvironment, podsOf } from "./support";

@@ -1,4 +1,4 @@
-import type { ClusterNetwork } from "../../components/clusterExports";
+import type { ClusterNetwork } from "../../model/clusterExports";
 import type { StackRun } from "../../plan/runtime";
 import { withOverrides } from "../../plan/stackConfig";
 import { CLUSTER_STACK_NAME, loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";

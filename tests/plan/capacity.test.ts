@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { checkCapacity, quotasOf } from "../../plan/capacity";
-import type { NodeGroupCapacity } from "../../components/clusterExports";
+import type { NodeGroupCapacity } from "../../model/clusterExports";
 import type { PlannedResource } from "../../plan/runtime";
 
 const group = (name: string, maxSize: number, taints: NodeGroupCapacity["taints"] = []): NodeGroupCapacity => ({

@@ -1,4 +1,4 @@
-import type { ClusterExports } from "../../components/clusterExports";
+import type { ClusterExports } from "../../model/clusterExports";
 import { mockKubeconfig } from "../../plan/mockOutputs";
 
 /**
