@@ -3,13 +3,11 @@
  * replica ranges and node sizing; 003: container requests and database classes), in one table so that a
  * reviewer can compare them with the design at a glance.
  */
-import { TIERS, type Tier } from "../model/tiers";
+import type { Tier } from "../model/tiers";
 import type { DatabaseSettings } from "../model/database";
 import type { ContainerResources, Quota, StorageBudget } from "../model/resources";
 import type { ValidationAction } from "../policies/admission/rule";
 
-/** Re-exported for tests/policies/admission/admission.test.ts, which another branch owns: the tiers are declared in model/tiers.ts. */
-export { TIERS, type Tier };
 
 export interface TierPreset {
     /**

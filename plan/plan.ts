@@ -11,7 +11,7 @@ import { AnalyzedResource, DEFAULT_POLICY_PACK, PolicyAnalyzer, policyAnalyzer }
 import type { StackRun } from "./runtime";
 import { StackFileError } from "./stackConfig";
 import { CLUSTER_STACK_NAME, discoverStacks, loadStackConfig, ROOT, runStackFile, stackSpec, StackSpec } from "./stacks";
-import type { ClusterExports } from "../components/clusterExports";
+import type { ClusterExports } from "../model/clusterExports";
 
 /**
  * The offline plan: every stack's program run under mocks (the cluster first, its outputs fed to the

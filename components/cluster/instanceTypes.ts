@@ -1,10 +1,6 @@
 import { formatCpu, formatMemory } from "../../model/quantity";
 import { INSTANCE_TYPES, type InstanceFacts, type InstanceType } from "../../model/instanceTypes";
 
-/** Re-exported for tests/reference/instanceTypes.test.ts, which another branch owns; the table lives in model/. */
-export { INSTANCE_TYPES };
-
-
 /**
  * Pods per node with VPC CNI prefix delegation, as the EKS max-pods calculator computes it: every secondary
  * address slot of every ENI holds a /28 prefix (16 addresses), plus 2 host-network pods; EKS then caps the

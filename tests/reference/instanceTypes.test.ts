@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { INSTANCE_TYPES } from "../../components/cluster/instanceTypes";
+import { INSTANCE_TYPES } from "../../model/instanceTypes";
 import { EKS_MAX_PODS } from "./referenceData";
 
 describe("reference: instance types (reference/eks-max-pods.json)", () => {
