@@ -100,7 +100,7 @@ describe("access model: every identity's rights derived from the planned RBAC an
         const allowed = (policy: string) => JSON.parse(policy).Statement.flatMap((statement: any) => statement.Action);
         expect(allowed(boundary.inputs.policy)).to.deep.equal(["eks:DescribeCluster"]);
         const deployerPolicies = objects.filter((o) => o.type === "aws:iam/rolePolicy:RolePolicy" && o.inputs.name === "fintrax-platform-deployer");
-        expect(deployerPolicies.map((p) => p.inputs.role)).to.have.members(["fintrax-deploy-development", "fintrax-deploy-staging", "fintrax-deploy-production"]);
+        expect(deployerPolicies.map((p) => p.inputs.role)).to.have.members(["fintrax-ci-deploy-dev", "fintrax-ci-deploy-previews", "fintrax-ci-deploy-staging", "fintrax-ci-deploy-prod"]);
         for (const policy of deployerPolicies) {
             const statements = JSON.parse(policy.inputs.policy).Statement;
             const granting = (action: string) => statements.filter((statement: any) => statement.Action.includes(action));

@@ -28,23 +28,24 @@ export interface IdentityAccess {
 
 /**
  * Who each identity is among the plan's access entries: the principals of cluster/Pulumi.shared.yaml (`admins`,
- * `platformDeployment`) and the app deployer roles `fintrax-<env>-deployer` of components/environmentAccess.ts.
+ * `platformDeployment`: the CI roles of docs/delivery.md) and the app deployer roles `fintrax-<env>-deployer`
+ * of components/environmentAccess.ts. Roles that share an identity share its rows.
  */
-const PRINCIPALS: Record<Identity, string> = {
-    "cluster-admin": ":role/platform-admin",
-    "platform-deployer:development": ":role/fintrax-deploy-development",
-    "platform-deployer:production": ":role/fintrax-deploy-production",
-    "platform-previewer": ":role/fintrax-platform-previewer",
-    "app-deployer:dev": ":role/fintrax-dev-deployer",
-    "app-deployer:staging": ":role/fintrax-staging-deployer",
-    "app-deployer:prod": ":role/fintrax-prod-deployer",
+const PRINCIPALS: Record<Identity, string[]> = {
+    "cluster-admin": [":role/platform-admin"],
+    "platform-deployer:development": [":role/fintrax-ci-deploy-dev", ":role/fintrax-ci-deploy-previews"],
+    "platform-deployer:production": [":role/fintrax-ci-deploy-prod"],
+    "platform-previewer": [":role/fintrax-ci-preview-dev", ":role/fintrax-ci-preview-staging", ":role/fintrax-ci-preview-prod"],
+    "app-deployer:dev": [":role/fintrax-dev-deployer"],
+    "app-deployer:staging": [":role/fintrax-staging-deployer"],
+    "app-deployer:prod": [":role/fintrax-prod-deployer"],
 };
 
 /**
  * Staging's platform deployer has the same rights as development's and production's, for its own tier; the
  * model spells its rows out for those two only.
  */
-const WITHOUT_ROWS = [{ principal: ":role/fintrax-deploy-staging", description: "platform-deployer:staging (no rows of its own in the access model)" }];
+const WITHOUT_ROWS = [{ principal: ":role/fintrax-ci-deploy-staging", description: "platform-deployer:staging (no rows of its own in the access model)" }];
 
 function toAccess(row: AccessRow): Access {
     const [resource, subresource] = row.resource.split("/");
@@ -54,10 +55,10 @@ function toAccess(row: AccessRow): Access {
 }
 
 export const ACCESS_TABLE: IdentityAccess[] = [
-    ...IDENTITIES.map((identity) => ({
-        principal: PRINCIPALS[identity],
-        description: identity,
+    ...IDENTITIES.flatMap((identity) => PRINCIPALS[identity].map((principal) => ({
+        principal,
+        description: `${identity} (${principal.slice(":role/".length)})`,
         access: MODEL.filter((row) => row.identity === identity).map(toAccess),
-    })),
+    }))),
     ...WITHOUT_ROWS.map((entry) => ({ ...entry, access: [] })),
 ];
