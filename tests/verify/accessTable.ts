@@ -32,7 +32,7 @@ export interface IdentityAccess {
  * of components/environmentAccess.ts. Roles that share an identity share its rows.
  */
 const PRINCIPALS: Record<Identity, string[]> = {
-    "cluster-admin": [":role/platform-admin"],
+    "cluster-admin": [":role/platform-admin", ":role/fintrax-ci-deploy-shared"],
     "platform-deployer:development": [":role/fintrax-ci-deploy-dev", ":role/fintrax-ci-deploy-previews"],
     "platform-deployer:production": [":role/fintrax-ci-deploy-prod"],
     "platform-previewer": [":role/fintrax-ci-preview-dev", ":role/fintrax-ci-preview-staging", ":role/fintrax-ci-preview-prod"],
