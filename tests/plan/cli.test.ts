@@ -5,7 +5,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import type { PlanReport } from "../../plan/plan";
-import { cli } from "./support";
+import { PROD_WITH_PUBLIC_IMAGE, cli } from "./support";
 
 let scratch: string;
 function stackFile(name: string, content: string): string {
@@ -79,17 +79,7 @@ describe("offline plan CLI", () => {
     });
 
     it("exits 1 and names the policy when a config breaks a mandatory policy", async () => {
-        const file = stackFile("Pulumi.prod-public-image.yaml", [
-            "config:",
-            "  fintrax:environment: prod",
-            "  fintrax:domain: fintrax.example.com",
-            "  fintrax:services:",
-            "    - name: web",
-            "      image: docker.io/library/nginx:1.27.3",
-            "      port: 8080",
-            "      path: /",
-            "      replicas: { min: 3, max: 4 }",
-        ].join("\n"));
+        const file = stackFile("Pulumi.prod-public-image.yaml", PROD_WITH_PUBLIC_IMAGE);
         const result = await cli("--stack", "prod", "--config", file, "--json");
         expect(result.code).to.equal(1);
         const violations = (JSON.parse(result.stdout) as PlanReport).stacks[0].violations;

@@ -9,7 +9,7 @@ import { pathToFileURL } from "url";
 import { allPolicies } from "../../policies/all";
 import type { PlanReport } from "../../plan/plan";
 import { toSarif } from "../../plan/sarif";
-import { cli } from "./support";
+import { PROD_WITH_PUBLIC_IMAGE, cli } from "./support";
 
 /**
  * The SARIF log of `npm run plan -- --sarif FILE`, for a stack that breaks mandatory policies (a public image,
@@ -57,17 +57,7 @@ describe("plan --sarif: the violations as a SARIF 2.1.0 log", () => {
     before(async () => {
         scratch = mkdtempSync(path.join(tmpdir(), "fintrax-sarif-"));
         const stackFile = path.join(scratch, "Pulumi.prod.yaml");
-        writeFileSync(stackFile, [
-            "config:",
-            "  fintrax:environment: prod",
-            "  fintrax:domain: fintrax.example.com",
-            "  fintrax:services:",
-            "    - name: web",
-            "      image: docker.io/library/nginx:1.27.3",
-            "      port: 8080",
-            "      path: /",
-            "      replicas: { min: 3, max: 4 }",
-        ].join("\n"));
+        writeFileSync(stackFile, PROD_WITH_PUBLIC_IMAGE);
         // A base with nothing in it: the whole stack's cost is the increase, over a budget of $1.
         const baseFile = path.join(scratch, "base.json");
         writeFileSync(baseFile, JSON.stringify({ stacks: [], capacity: null }));

@@ -21,3 +21,16 @@ export async function cliWith(defaults: PlanOptions, ...argv: string[]): Promise
         process.stderr.write = writeErr;
     }
 }
+
+/** A production stack file whose one service pulls from Docker Hub: it breaks the mandatory `prod-image-registry`. */
+export const PROD_WITH_PUBLIC_IMAGE = [
+    "config:",
+    "  fintrax:environment: prod",
+    "  fintrax:domain: fintrax.example.com",
+    "  fintrax:services:",
+    "    - name: web",
+    "      image: docker.io/library/nginx:1.27.3",
+    "      port: 8080",
+    "      path: /",
+    "      replicas: { min: 3, max: 4 }",
+].join("\n");
