@@ -57,40 +57,50 @@ function packModules(packDir: string) {
     };
 }
 
+/** A stack's analyzer requests, built before its turn comes (while the analyzer judges the stacks before it). */
+interface Requests { analyze: Array<{ request: any; urn: string }>; stack: any }
+
 export class PolicyAnalyzer {
     private readonly levels: Map<number, EnforcementLevel>;
     private policies: PolicyInfo[] = [];
     private packName = "";
     private packVersion = "";
+    private client: any;
     private queue: Promise<unknown> = Promise.resolve();
     /** The config file (name and text) the analyzer holds, to configure it again only when that changes. */
     private configured?: string;
+    /** Settles once the pack has loaded and said what it serves; fails with its own output if it does not load. */
+    readonly ready: Promise<void>;
 
-    private constructor(private readonly child: ChildProcess, private readonly client: any, private readonly m: ReturnType<typeof packModules>) {
+    private constructor(private readonly child: ChildProcess, packDir: string, private readonly m: ReturnType<typeof packModules>) {
         this.levels = new Map(LEVELS.map((level) => [m.pb.EnforcementLevel[level.toUpperCase()], level]));
+        this.ready = this.connect(packDir);
+        this.ready.catch(() => undefined); // awaited by every judgement; a pack that fails to load is reported there
     }
 
-    /** Starts the pack in `packDir` and asks it what it serves; fails with its own output if it does not load. */
-    static async start(packDir: string): Promise<PolicyAnalyzer> {
+    /** Starts the pack in `packDir`; it loads (and type-checks) while the caller goes on. */
+    static start(packDir: string): PolicyAnalyzer {
         const m = packModules(packDir);
         // The engine passes its own address first; the pack never dials it offline.
         const child = spawn(process.execPath, [m.runPolicyPack, "127.0.0.1:1", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+        return new PolicyAnalyzer(child, packDir, m);
+    }
+
+    private async connect(packDir: string): Promise<void> {
         let stdout = "";
         let stderr = "";
-        child.stderr!.on("data", (chunk) => (stderr += chunk));
+        this.child.stderr!.on("data", (chunk) => (stderr += chunk));
         const port = await new Promise<string>((resolve, reject) => {
-            child.stdout!.on("data", (chunk) => {
+            this.child.stdout!.on("data", (chunk) => {
                 stdout += chunk;
                 const line = /^(\d+)\r?\n/.exec(stdout);
                 if (line) resolve(line[1]);
             });
-            child.on("exit", (code) => reject(new PolicyPackError(
+            this.child.on("exit", (code) => reject(new PolicyPackError(
                 `the policy pack in ${packDir} did not start (exit ${code}):\n${(stderr + stdout).trim()}`)));
         });
-        const client = new m.rpc.AnalyzerClient(`127.0.0.1:${port}`, m.grpc.credentials.createInsecure());
-        const analyzer = new PolicyAnalyzer(child, client, m);
-        await analyzer.readInfo();
-        return analyzer;
+        this.client = new this.m.rpc.AnalyzerClient(`127.0.0.1:${port}`, this.m.grpc.credentials.createInsecure());
+        await this.readInfo();
     }
 
     private call<T>(method: string, request: unknown): Promise<T> {
@@ -158,13 +168,15 @@ export class PolicyAnalyzer {
     }
 
     /**
-     * One stack judged under the pack config in `file`. The analyzer holds one configuration at a time, so
-     * judgements queue: each configures, then analyzes.
+     * One stack judged under the pack config in `file`. Its requests are built at once; the analyzer holds one
+     * configuration at a time, so judgements queue: each configures, then sends its requests.
      */
     judge(file: string, resources: AnalyzedResource[], stackUrn: string): Promise<PolicyViolation[]> {
+        const requests = this.requests(resources);
         const judgement = this.queue.then(async () => {
+            await this.ready;
             await this.configure(file);
-            return this.analyze(resources, stackUrn);
+            return this.analyze(requests, stackUrn);
         });
         this.queue = judgement.catch(() => undefined);
         return judgement;
@@ -202,29 +214,35 @@ export class PolicyAnalyzer {
         }));
     }
 
-    /** `Analyze` for every resource, then one `AnalyzeStack` over them all; what the analyzer reports. */
-    private async analyze(resources: AnalyzedResource[], stackUrn: string): Promise<PolicyViolation[]> {
+    /** An `Analyze` request for every resource and the one `AnalyzeStack` over them all, as the engine sends them. */
+    private requests(resources: AnalyzedResource[]): Requests {
         const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
-        const perResource = await Promise.all(resources.map(async (resource) => {
+        const providers = new Map<string, any>(); // a provider's message, serialized once for all its resources
+        const providerOf = (resource: AnalyzedResource) => {
+            if (!resource.provider) return undefined;
+            if (!providers.has(resource.provider)) providers.set(resource.provider, this.provider(resource, byUrn));
+            return providers.get(resource.provider);
+        };
+        const analyze = resources.map((resource) => {
             const request = new this.m.pb.AnalyzeRequest();
             request.setType(resource.type);
             request.setProperties(this.struct(resource.inputs));
             request.setUrn(resource.urn);
             request.setName(resource.name);
             request.setOptions(this.options(resource));
-            const provider = this.provider(resource, byUrn);
+            const provider = providerOf(resource);
             if (provider) request.setProvider(provider);
-            return this.violations(await this.call("analyze", request), resource.urn);
-        }));
+            return { request, urn: resource.urn };
+        });
         const stack = new this.m.pb.AnalyzeStackRequest();
-        stack.setResourcesList(resources.map((resource) => {
+        stack.setResourcesList(resources.map((resource, index) => {
             const message = new this.m.pb.AnalyzerResource();
             message.setType(resource.type);
-            message.setProperties(this.struct(resource.outputs ?? resource.inputs));
+            message.setProperties(resource.outputs ? this.struct(resource.outputs) : analyze[index].request.getProperties());
             message.setUrn(resource.urn);
             message.setName(resource.name);
-            message.setOptions(this.options(resource));
-            const provider = this.provider(resource, byUrn);
+            message.setOptions(analyze[index].request.getOptions());
+            const provider = providerOf(resource);
             if (provider) message.setProvider(provider);
             if (resource.parent) message.setParent(resource.parent);
             message.setDependenciesList(resource.dependencies ?? []);
@@ -235,11 +253,23 @@ export class PolicyAnalyzer {
             }
             return message;
         }));
-        return [...perResource.flat(), ...this.violations(await this.call("analyzeStack", stack), stackUrn)];
+        return { analyze, stack };
+    }
+
+    /**
+     * Every request at once, as concurrent unary calls over the one channel (the analyzer answers each on its
+     * own); what the analyzer reports, per resource in order, then for the stack.
+     */
+    private async analyze(requests: Requests, stackUrn: string): Promise<PolicyViolation[]> {
+        const [perResource, stack] = await Promise.all([
+            Promise.all(requests.analyze.map(async ({ request, urn }) => this.violations(await this.call("analyze", request), urn))),
+            this.call("analyzeStack", requests.stack),
+        ]);
+        return [...perResource.flat(), ...this.violations(stack, stackUrn)];
     }
 
     close(): void {
-        this.client.close();
+        this.client?.close();
         this.child.kill();
     }
 }
@@ -247,25 +277,35 @@ export class PolicyAnalyzer {
 /** This repository's pack (from plan/ or from the bundle in bin/, both one level below the root). */
 export const DEFAULT_POLICY_PACK = path.resolve(__dirname, "..", "policies");
 
-const analyzers = new Map<string, Promise<PolicyAnalyzer>>();
+const analyzers = new Map<string, PolicyAnalyzer>();
 
 /**
- * The analyzer serving the pack in `packDir`, started once per process: it takes longer to load (its
- * TypeScript is type-checked) than a plan takes, so the plan starts it before running the programs.
+ * The analyzer serving the pack in `packDir`, started once per process and at once: it takes longer to load
+ * (its TypeScript is type-checked) than a plan takes, so the plan starts it before running the programs and
+ * hands it each stack as soon as that stack has run.
  */
-export function policyAnalyzer(packDir: string): Promise<PolicyAnalyzer> {
-    let started = analyzers.get(packDir);
-    if (!started) {
-        started = PolicyAnalyzer.start(packDir);
-        started.catch(() => analyzers.delete(packDir)); // a pack that failed to load is started afresh next time
+export function startPolicyAnalyzer(packDir: string): PolicyAnalyzer {
+    let analyzer = analyzers.get(packDir);
+    if (!analyzer) {
+        const started = PolicyAnalyzer.start(packDir);
+        // A pack that failed to load is started afresh next time.
+        started.ready.catch(() => analyzers.get(packDir) === started && analyzers.delete(packDir));
         analyzers.set(packDir, started);
+        analyzer = started;
     }
-    return started;
+    return analyzer;
+}
+
+/** The analyzer serving the pack in `packDir`, once it has loaded. */
+export async function policyAnalyzer(packDir: string): Promise<PolicyAnalyzer> {
+    const analyzer = startPolicyAnalyzer(packDir);
+    await analyzer.ready;
+    return analyzer;
 }
 
 /** Stops every analyzer this process started. */
 export async function closeAnalyzers(): Promise<void> {
     const started = [...analyzers.values()];
     analyzers.clear();
-    for (const analyzer of await Promise.allSettled(started)) if (analyzer.status === "fulfilled") analyzer.value.close();
+    for (const analyzer of started) analyzer.close();
 }

@@ -45,9 +45,9 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
     process.setSourceMapsEnabled(false);
     // Loaded after that switch, so that no module registers a source map.
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { DEFAULT_POLICY_PACK, PolicyPackError, policyAnalyzer } = require("./analyzer") as typeof import("./analyzer");
+    const { DEFAULT_POLICY_PACK, PolicyPackError, startPolicyAnalyzer } = require("./analyzer") as typeof import("./analyzer");
     // The analyzer loads (and type-checks the pack) for longer than the SDKs take to import: start it first.
-    policyAnalyzer(defaults.policyPack ?? DEFAULT_POLICY_PACK).catch(() => undefined); // the plan awaits it
+    startPolicyAnalyzer(defaults.policyPack ?? DEFAULT_POLICY_PACK); // the plan awaits it
     const { ConfigError } = require("../config/load") as typeof import("../config/load");
     const { plan, UsageError } = require("./plan") as typeof import("./plan");
     const { renderPlan } = require("./render") as typeof import("./render");

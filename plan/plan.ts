@@ -7,7 +7,7 @@ import { estimateCost, StackCost, unpricedWarnings } from "./cost";
 import { previewQuotas } from "./previews";
 import { validateKubernetesObjects } from "./kubernetesSchema";
 import { specialResourceSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { AnalyzedResource, DEFAULT_POLICY_PACK, PolicyAnalyzer, policyAnalyzer } from "./analyzer";
+import { AnalyzedResource, DEFAULT_POLICY_PACK, PolicyAnalyzer, startPolicyAnalyzer } from "./analyzer";
 import type { StackRun } from "./runtime";
 import { StackFileError } from "./stackConfig";
 import { CLUSTER_STACK_NAME, discoverStacks, loadStackConfig, ROOT, runStackFile, stackSpec, StackSpec } from "./stacks";
@@ -124,10 +124,12 @@ export function analyzed(resource: StackRun["resources"][number]): AnalyzedResou
 async function report(spec: StackSpec, run: StackRun, root: string, analyzer: PolicyAnalyzer): Promise<StackReport> {
     const policyConfig = policyConfigFile(spec.stack, root);
     const stackUrn = `urn:pulumi:${spec.stack}::${spec.project}::pulumi:pulumi:Stack::${spec.project}-${spec.stack}`;
-    const violations = [
-        ...await analyzer.judge(path.join(root, policyConfig), run.resources.map(analyzed), stackUrn),
-        ...planChecks(run, await validateKubernetesObjects(run.resources)),
-    ];
+    // The analyzer judges (in its process) while the schemas are checked (in this one).
+    const [judged, problems] = await Promise.all([
+        analyzer.judge(path.join(root, policyConfig), run.resources.map(analyzed), stackUrn),
+        validateKubernetesObjects(run.resources),
+    ]);
+    const violations = [...judged, ...planChecks(run, problems)];
     const cost = estimateCost(run.resources);
     return {
         project: spec.project,
@@ -152,9 +154,8 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
         ? options.stacks.map((name) => stackSpec(name, options.configFile))
         : discoverStacks(root);
     if (!specs.length) throw new UsageError("no stacks to plan: expected cluster/Pulumi.shared.yaml and Pulumi.<stack>.yaml files");
-    // Started now, so that it loads while the programs run.
-    const analyzer = policyAnalyzer(options.policyPack ?? DEFAULT_POLICY_PACK);
-    analyzer.catch(() => undefined); // awaited below; a failure to load is reported there
+    // Started now (if the command line has not already), so that it loads while the programs run.
+    const analyzer = startPolicyAnalyzer(options.policyPack ?? DEFAULT_POLICY_PACK);
 
     // The environments need the cluster's outputs, so the cluster is planned even when it is not reported.
     const clusterSpec = specs.find((s) => s.project === "fintrax-cluster") ?? stackSpec(CLUSTER_STACK_NAME);
@@ -165,7 +166,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     for (const spec of specs) {
         const run = spec === clusterSpec ? clusterRun : await planOne(spec, root, clusterRun, clusterSpec);
         runs.set(spec, run);
-        const judged = analyzer.then((started) => report(spec, run, root, started));
+        const judged = report(spec, run, root, analyzer);
         judged.catch(() => undefined); // awaited below, in order
         reports.push(judged);
     }
