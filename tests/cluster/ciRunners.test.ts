@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { RUNNER_IMAGE, RUNNER_TRUST_LEVELS, runnerProjectName, RunnerTrustLevel } from "../../components/cluster/ciRunners";
 import type { PlannedResource, StackRun } from "../../plan/runtime";
-import { one, ofType, planCluster, TYPES } from "./support";
+import { committedClusterPlan, ofType, one, planCluster, TYPES } from "./support";
 
 const LEVELS = Object.keys(RUNNER_TRUST_LEVELS) as RunnerTrustLevel[];
 const json = (text: string) => JSON.parse(text);
@@ -10,7 +10,7 @@ const byName = (run: StackRun, type: string, level: RunnerTrustLevel): PlannedRe
 describe("CI runners in the VPC (CodeBuild-hosted GitHub Actions runners)", () => {
     let run: StackRun;
     before(async () => {
-        run = await planCluster();
+        run = await committedClusterPlan();
     });
 
     it("leave the EKS public endpoint off by default, with the private one on", () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { StackRun } from "../../plan/runtime";
 import { estimateCost } from "../../plan/cost";
-import { one, ofType, planCluster, release } from "./support";
+import { committedClusterPlan, ofType, one, planCluster, release } from "./support";
 
 const ZONE = { domain: "fintrax.example.com", zoneId: "Z0000000000000EXAMPLE" };
 const ZONE_ARN = `arn:aws:route53:::hostedzone/${ZONE.zoneId}`;
@@ -11,7 +11,7 @@ const json = (text: string) => JSON.parse(text);
 describe("cluster stack: the edge (Envoy Gateway, the shared Gateway, external-dns, DNS-01)", () => {
     let run: StackRun;
     before(async () => {
-        run = await planCluster();
+        run = await committedClusterPlan();
     });
 
     it("installs no ingress-nginx and no Ingress or IngressClass", () => {

@@ -3,7 +3,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { CHARTS } from "../../components/cluster/versions";
 import type { StackRun } from "../../plan/runtime";
-import { ofType, planCluster, release } from "./support";
+import { committedClusterPlan, ofType, release } from "./support";
 
 /** The edge's pins and values against `reference/` (facts read from the charts' sources, README there). */
 const REFERENCE = path.resolve(__dirname, "../../reference");
@@ -36,7 +36,7 @@ function unknownPaths(values: unknown, file: string): string[] {
 describe("cluster stack: the edge's charts against reference/", () => {
     let run: StackRun;
     before(async () => {
-        run = await planCluster();
+        run = await committedClusterPlan();
     });
 
     for (const [name, chart] of [["envoyGateway", "gateway-helm"], ["externalDns", "external-dns"]] as const) {

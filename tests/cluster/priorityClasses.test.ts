@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { PRIORITY_CLASSES } from "../../components/cluster/priorityClasses";
 import { WORKLOAD_PRIORITIES } from "../../model/service";
-import { planCluster, ofType } from "./support";
+import { committedClusterPlan, ofType } from "./support";
 
 describe("cluster: the workloads' priority classes", () => {
     it("creates one non-preempting PriorityClass per workload priority, none the global default, and exports their names", async () => {
-        const run = await planCluster();
+        const run = await committedClusterPlan();
         const classes = ofType(run, "kubernetes:scheduling.k8s.io/v1:PriorityClass").map((r) => r.inputs);
         expect(classes.map((c) => c.metadata.name).sort()).to.deep.equal(["fintrax-critical", "fintrax-standard"]);
         for (const priorityClass of classes) {

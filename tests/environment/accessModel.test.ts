@@ -5,7 +5,7 @@ import { ACCESS_TABLE, AccessRow, appDeployerRules, Identity } from "../../compo
 import { validatingAdmissionPolicy } from "../../policies/admission/objects";
 import { platformDeployerScopeRule } from "../../policies/admission/platformDeployerScope";
 import type { PlannedResource } from "../../plan/runtime";
-import { clusterConfig, planCluster } from "../cluster/support";
+import { clusterConfig, committedClusterPlan } from "../cluster/support";
 import { judge } from "../policies/admission/cel";
 import { committedPlan, ENVIRONMENT_STACKS } from "../support/environment";
 import { allows, grantsOf, holdsAll, resourceOfType } from "./rbac";
@@ -27,7 +27,7 @@ describe("access model: every identity's rights derived from the planned RBAC an
     before(async function () {
         this.timeout(60000);
         // One program at a time: the Pulumi runtime is process-global.
-        objects = (await planCluster()).resources;
+        objects = [...(await committedClusterPlan()).resources];
         for (const stack of ENVIRONMENT_STACKS) objects.push(...(await committedPlan(stack)).resources);
         const cluster = clusterConfig();
         const platform = JSON.parse(cluster["fintrax-cluster:platformDeployment"]);

@@ -3,7 +3,7 @@ import type { ClusterExports } from "../../model/clusterExports";
 import { addressInputsOf, checkSubnetAddresses, perNodeAddressing, SubnetUse } from "../../plan/capacity";
 import { plan } from "../../plan/plan";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
-import { planCluster } from "../cluster/support";
+import { committedClusterPlan } from "../cluster/support";
 
 const [general] = CLUSTER_FIXTURE.nodeGroups;
 const inputs = (overrides: Partial<Parameters<typeof checkSubnetAddresses>[0]> = {}) => ({
@@ -66,7 +66,7 @@ describe("plan capacity: subnet addresses", () => {
     });
 
     it("reads the planned cluster: its NAT gateways, its load balancer, its node groups", async () => {
-        const cluster = await planCluster();
+        const cluster = await committedClusterPlan();
         const found = addressInputsOf(cluster.outputs as unknown as ClusterExports, [cluster]);
         expect(found).to.deep.include({ warmPrefixes: 1, natGatewayZones: 1, loadBalancers: 1, databaseSubnetGroups: [] });
         expect(found.network.nodeSubnets.map((s) => s.cidr)).to.deep.equal(["10.0.16.0/20", "10.0.32.0/20"]);

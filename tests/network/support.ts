@@ -2,6 +2,7 @@ import type { ClusterNetwork } from "../../model/clusterExports";
 import type { StackRun } from "../../plan/runtime";
 import { withOverrides } from "../../plan/stackConfig";
 import { CLUSTER_STACK_NAME, loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
+import { committedClusterPlan } from "../cluster/support";
 import type { Namespace, NetworkPolicy, Pod } from "../support/networkPolicyEvaluator";
 
 /**
@@ -9,13 +10,8 @@ import type { Namespace, NetworkPolicy, Pod } from "../support/networkPolicyEval
  * StackReference gets the planned cluster's own outputs, not a fixture.
  */
 
-let cluster: Promise<StackRun> | undefined;
-
-export function plannedCluster(): Promise<StackRun> {
-    const spec = stackSpec(CLUSTER_STACK_NAME);
-    cluster ??= runStackFile(spec, loadStackConfig(spec));
-    return cluster;
-}
+/** The committed cluster stack's plan, shared with every other suite (tests/cluster/support.ts). */
+export const plannedCluster = committedClusterPlan;
 
 /** Runs `Pulumi.<file>.yaml` (with `overrides`) as stack `stack` against the planned cluster. */
 export async function plannedEnvironment(stack: string, overrides: Record<string, unknown> = {}, file = stack): Promise<StackRun> {

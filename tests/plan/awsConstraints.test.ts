@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { committedPlan, ENVIRONMENT_STACKS } from "../support/environment";
-import { planCluster } from "../cluster/support";
+import { committedClusterPlan } from "../cluster/support";
 import type { StackRun } from "../../plan/runtime";
 
 /** EC2 refuses a security group (or rule) description outside this set, apostrophes included. */
@@ -11,7 +11,7 @@ const DESCRIBED = ["aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroup
 describe("AWS input constraints a mock provider does not check", () => {
     let runs: StackRun[];
     before(async () => {
-        runs = [await planCluster()];
+        runs = [await committedClusterPlan()];
         // One program at a time: the Pulumi runtime is process-global.
         for (const stack of ENVIRONMENT_STACKS) runs.push(await committedPlan(stack));
     });

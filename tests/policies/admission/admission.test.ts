@@ -7,7 +7,7 @@ import { imageRegistryRule, PRODUCTION_REGISTRIES, saTokenAutomountRule } from "
 import { TIER_PRESETS } from "../../../config/tiers";
 import type { Tier } from "../../../model/tiers";
 import type { PlannedResource } from "../../../plan/runtime";
-import { planCluster } from "../../cluster/support";
+import { committedClusterPlan } from "../../cluster/support";
 import { ADMISSION_PROBES, JUDGED_ADMISSION_PROBES, REFUSING_TIERS } from "../../support/admissionProbes";
 import { judge } from "./cel";
 import { crossGuardViolations } from "./crossGuard";
@@ -107,7 +107,7 @@ describe("admission policies agree with the pack (one definition per rule)", () 
 
 describe("admission policies on the shared cluster", () => {
     let resources: PlannedResource[];
-    before(async () => { resources = (await planCluster()).resources; });
+    before(async () => { resources = (await committedClusterPlan()).resources; });
     const ofKind = (kind: string) => resources.filter((r) => r.type === `kubernetes:admissionregistration.k8s.io/v1:${kind}`);
 
     it("creates one ValidatingAdmissionPolicy per rule, failing closed, with the provider of the cluster", () => {
