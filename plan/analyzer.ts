@@ -2,7 +2,7 @@ import Ajv, { ValidateFunction } from "ajv";
 import { ChildProcess, spawn } from "child_process";
 import { createRequire } from "module";
 import * as path from "path";
-import { EnforcementLevel, LEVELS, PolicyPackError, readConfigText, readPolicyPackConfig } from "./policyPackConfig";
+import { EnforcementLevel, LEVELS, PolicyPackError, readConfigText, readPolicyPackConfig, withSchemaDefaults } from "./policyPackConfig";
 
 export { PolicyPackError } from "./policyPackConfig";
 
@@ -140,8 +140,7 @@ export class PolicyAnalyzer {
         for (const policy of this.policies) {
             const own = entries[policy.name] ?? { properties: {} };
             const enforcementLevel = own.enforcementLevel ?? entries.all?.enforcementLevel ?? policy.enforcementLevel;
-            const defaults = Object.entries(policy.schema?.properties ?? {}).filter(([, schema]) => schema?.default !== undefined);
-            const properties = { ...Object.fromEntries(defaults.map(([key, schema]) => [key, schema.default])), ...own.properties };
+            const properties = withSchemaDefaults(policy.schema, own.properties);
             if (policy.validate && !policy.validate(properties)) {
                 for (const error of policy.validate.errors ?? []) problems.push(`${policy.name}: ${error.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${error.message}`);
             }

@@ -18,6 +18,12 @@ export function readConfigText(file: string): string {
     }
 }
 
+/** A policy's properties with its config schema's defaults under them, as the engine fills them before the policy runs. */
+export function withSchemaDefaults(schema: { properties?: Record<string, { default?: unknown } | undefined> } | undefined, properties: Record<string, unknown>): Record<string, unknown> {
+    const defaults = Object.entries(schema?.properties ?? {}).filter(([, property]) => property?.default !== undefined);
+    return { ...structuredClone(Object.fromEntries(defaults.map(([key, property]) => [key, property!.default]))), ...properties };
+}
+
 /** A `--policy-pack-config` file: policy name → a level, or `{ enforcementLevel?, ...properties }`. */
 export function readPolicyPackConfig(file: string): Record<string, ConfigEntry> {
     let document: unknown;

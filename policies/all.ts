@@ -2,7 +2,6 @@ import { awsPolicies } from "./aws";
 import { gatewayPolicies } from "./gatewayApi";
 import { namespaceGuardrails } from "./namespaceGuardrails";
 import { productionPolicies } from "./production";
-import { withConfigDefaults } from "./lib/policy";
 import type { Policies } from "./lib/types";
 import { workloadPolicies } from "./workloads";
 
@@ -13,4 +12,4 @@ export const PACK_NAME = "fintrax-guardrails";
  * Every policy of the pack, group by group. `index.ts` serves this list; the tests and the offline plan
  * evaluate it without starting the pack.
  */
-export const allPolicies: Policies = [...namespaceGuardrails, ...gatewayPolicies, ...workloadPolicies, ...productionPolicies, ...awsPolicies].map(withConfigDefaults);
+export const allPolicies: Policies = [...namespaceGuardrails, ...gatewayPolicies, ...workloadPolicies, ...productionPolicies, ...awsPolicies];

@@ -1,5 +1,5 @@
 import { describeResource, violation } from "./messages";
-import type { Policy, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidation, StackValidationPolicy } from "./types";
+import type { ResourceValidation, ResourceValidationArgs } from "./types";
 
 /** A problem and how to fix it; the caller adds the object. */
 export type Finding = [problem: string, fix: string];
@@ -23,26 +23,4 @@ export function judgeByType(judges: Record<string, Judge>): ResourceValidation {
         const judge = judges[args.type] ?? args.notApplicable(`applies to ${types.join(", ")}`);
         for (const [problem, fix] of judge(args.props, args)) reportViolation(violation(describeResource(args), problem, fix));
     };
-}
-
-type ConfigArgs = { getConfig<T extends object>(): T };
-
-/**
- * The engine fills each policy's config with its schema defaults before the policy runs. This wrapper does
- * the same inside the policy, so that a runner that hands over a bare `--policy-pack-config` entry (or none)
- * gets the same values; under the engine it changes nothing.
- */
-export function withConfigDefaults<P extends Policy>(policy: P): P {
-    const defaults = Object.entries(policy.configSchema?.properties ?? {}).filter(([, schema]) => schema.default !== undefined);
-    if (!defaults.length) return policy;
-    const filled = <A extends ConfigArgs>(args: A): A => ({
-        ...args,
-        getConfig: <T extends object>() => ({ ...structuredClone(Object.fromEntries(defaults.map(([key, schema]) => [key, schema.default]))), ...args.getConfig() }) as T,
-    });
-    const { validateResource, validateStack } = policy as Partial<ResourceValidationPolicy & StackValidationPolicy>;
-    const wrapped: any = { ...policy };
-    if (typeof validateResource === "function") wrapped.validateResource = ((args, report) => validateResource(filled(args), report)) as ResourceValidation;
-    if (Array.isArray(validateResource)) wrapped.validateResource = validateResource.map((validate): ResourceValidation => (args, report) => validate(filled(args), report));
-    if (validateStack) wrapped.validateStack = ((args, report) => validateStack(filled(args), report)) as StackValidation;
-    return wrapped as P;
 }

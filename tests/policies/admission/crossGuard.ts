@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { allPolicies } from "../../../policies/all";
+import { withSchemaDefaults } from "../../../plan/policyPackConfig";
 import type { ResourceValidationPolicy } from "../../../policies/lib/types";
 
 /**
@@ -31,7 +32,8 @@ export function crossGuardViolations(policyName: string, tier: string, object: a
     const args: any = {
         type: typeToken(object), props: object, urn: `urn:pulumi:probe::fintrax::${typeToken(object)}::${object.metadata.name}`,
         name: object.metadata.name, opts: {}, isType: () => false, asType: () => undefined,
-        getConfig: () => configOf(policyName, tier),
+        // As the engine hands it over: the stack's entry with the schema's defaults under it.
+        getConfig: () => withSchemaDefaults(policy.configSchema, configOf(policyName, tier)),
         notApplicable: () => { throw NOT_APPLICABLE; },
     };
     try {
