@@ -26,10 +26,13 @@ function hourlyPrice(table: Record<string, number>, key: string, what: string): 
     return price;
 }
 
-/** The launch template a node group refers to by id, if our code created it. */
+/**
+ * The launch template a node group takes its `launchTemplate` from, if our code created it: found by that input's
+ * dependencies, which a first preview knows even though the template's id is not known yet.
+ */
 function launchTemplateOf(nodeGroup: PlannedResource, all: PlannedResource[]): PlannedResource | undefined {
-    const id = nodeGroup.inputs.launchTemplate?.id;
-    return all.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.id === id);
+    const from = new Set(nodeGroup.propertyDependencies?.launchTemplate ?? []);
+    return all.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && from.has(r.urn));
 }
 
 const nodeGroup: Priced = (resource, all) => {

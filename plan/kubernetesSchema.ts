@@ -1,4 +1,4 @@
-import type { PlannedResource } from "./runtime";
+import { PlannedResource, UNKNOWN } from "./runtime";
 
 /**
  * Validates planned Kubernetes objects against the real OpenAPI schemas shipped by `kubernetes-models`
@@ -30,6 +30,31 @@ export interface SchemaProblem {
 
 type Model = new (data: unknown) => { validate(): void };
 
+/** What kubernetes-models throws: ajv's errors. */
+interface SchemaError { errors: Array<{ instancePath: string; keyword: string; message?: string }> }
+
+function valueAt(object: unknown, pointer: string): unknown {
+    return pointer.split("/").slice(1).reduce<any>((value, key) => value?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], object);
+}
+
+function containsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    return value !== null && typeof value === "object" && Object.values(value).some(containsUnknown);
+}
+
+/**
+ * The schema problems a value known only at `up` cannot be blamed for (a first preview has unknowns: a generated
+ * password, a role's ARN): an error at an unknown value, or a composite (anyOf, oneOf) one over a part holding one.
+ */
+function knownProblems(error: SchemaError, object: unknown): string | undefined {
+    const remaining = error.errors.filter((e) => {
+        const value = valueAt(object, e.instancePath);
+        return !(value === UNKNOWN || (["anyOf", "oneOf", "allOf", "not", "if"].includes(e.keyword) && containsUnknown(value)));
+    });
+    // As ajv's errorsText() words them (the error's own message), each once.
+    return remaining.length ? [...new Set(remaining.map((e) => `data${e.instancePath} ${e.message}`))].join(", ") : undefined;
+}
+
 /**
  * Every schema problem of the planned Kubernetes objects; kinds without a model are reported as such.
  * The model packages are ES modules only, hence the dynamic import.
@@ -51,7 +76,9 @@ export async function validateKubernetesObjects(resources: PlannedResource[]): P
         try {
             new Model(resource.inputs).validate();
         } catch (error) {
-            problems.push({ urn: resource.urn, message: (error as Error).message });
+            const schemaError = error as Partial<SchemaError>;
+            const message = Array.isArray(schemaError.errors) ? knownProblems(schemaError as SchemaError, resource.inputs) : (error as Error).message;
+            if (message) problems.push({ urn: resource.urn, message });
         }
     }
     return problems;

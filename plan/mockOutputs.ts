@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
 /**
  * What the providers would answer, made up deterministically: the same stack, type and name always get the
@@ -111,6 +112,19 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     }
 }
 
+/**
+ * What the providers can say about a resource. `created`: it exists, as after `pulumi up` (and as a StackReference
+ * reads another stack). `firstPreview`: nothing of the stack exists yet, as in its first `pulumi preview`: a provider
+ * previewing a create echoes the inputs (names included: autonaming happens in Check, before the preview) and leaves
+ * everything it computes (the id, ARNs, endpoints, generated passwords) unknown.
+ */
+export type MockView = "created" | "firstPreview";
+
+/** `state` with every attribute the provider computes (not one of `inputs`) unknown, as a preview of a create returns it. */
+function previewed(state: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(state).map(([key, value]) => [key, key in inputs ? value : unknownValue]));
+}
+
 export interface MockStackOutputs {
     outputs: Record<string, unknown>;
     secretOutputNames: string[];
@@ -124,6 +138,7 @@ export function mockResource(
     stack: string,
     args: MockResourceArgs,
     stackReferences: Record<string, MockStackOutputs>,
+    view: MockView = "created",
 ): { id: string; state: Record<string, unknown> } {
     const { type, name, inputs } = args;
     if (type === "pulumi:pulumi:StackReference") {
@@ -141,6 +156,11 @@ export function mockResource(
     if (type.startsWith("aws:")) {
         state.arn ??= arnFor(type, name, inputs, id);
         state.name ??= inputs.name ?? name;
+    }
+    if (view === "firstPreview") {
+        // The name is known in a preview (Check autonames it); an empty id is the SDK's unknown id.
+        const known = type.startsWith("aws:") ? { ...inputs, name: state.name } : inputs;
+        return { id: "", state: previewed(state, known) };
     }
     return { id, state };
 }

@@ -12,6 +12,7 @@ import type { StackRun } from "./runtime";
 import { StackFileError } from "./stackConfig";
 import { CLUSTER_STACK_NAME, discoverStacks, loadStackConfig, ROOT, runStackFile, stackSpec, StackSpec } from "./stacks";
 import type { ClusterExports } from "../model/clusterExports";
+import type { MockView } from "./mockOutputs";
 
 /**
  * The offline plan: every stack's program run under mocks (the cluster first, its outputs fed to the
@@ -63,7 +64,7 @@ function orderByUrn<T extends { urn: string }>(items: T[]): T[] {
     return [...items].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
 }
 
-async function planOne(spec: StackSpec, root: string, clusterRun?: StackRun, clusterSpec?: StackSpec): Promise<StackRun> {
+async function planOne(spec: StackSpec, root: string, view: MockView, clusterRun?: StackRun, clusterSpec?: StackSpec): Promise<StackRun> {
     const stackConfig = loadStackConfig(spec, root);
     if (spec.project === "fintrax") {
         // A reference to a cluster stack the plan does not hold gets a clear error before anything runs.
@@ -75,9 +76,10 @@ async function planOne(spec: StackSpec, root: string, clusterRun?: StackRun, clu
         // As for an environment: a bad value is one ConfigError (exit 2) before anything runs.
         loadClusterSettings(spec.file, stackConfig.config, (key) => stackConfig.secretKeys.includes(key));
     }
-    return runStackFile(spec, stackConfig, clusterRun && clusterSpec
+    const stackReferences = clusterRun && clusterSpec
         ? { [clusterSpec.qualifiedName]: { outputs: clusterRun.outputs, secretOutputNames: clusterRun.secretOutputNames } }
-        : {});
+        : {};
+    return runStackFile(spec, stackConfig, stackReferences, spec.file, view);
 }
 
 function planChecks(run: StackRun, problems: Array<{ urn: string; message: string }>): Violation[] {
@@ -157,14 +159,18 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     // Started now (if the command line has not already), so that it loads while the programs run.
     const analyzer = startPolicyAnalyzer(options.policyPack ?? DEFAULT_POLICY_PACK);
 
-    // The environments need the cluster's outputs, so the cluster is planned even when it is not reported.
+    // Every stack is planned as its first `pulumi preview` sees it: nothing of it exists yet, so what providers
+    // compute is unknown. An environment's StackReference reads the cluster as created (it exists before any
+    // environment is previewed), so when environments are planned the cluster also runs with everything known.
     const clusterSpec = specs.find((s) => s.project === "fintrax-cluster") ?? stackSpec(CLUSTER_STACK_NAME);
-    const clusterRun = await planOne(clusterSpec, root);
+    const reportsCluster = specs.includes(clusterSpec);
+    const clusterPreview = reportsCluster ? await planOne(clusterSpec, root, "firstPreview") : undefined;
+    const clusterCreated = specs.some((s) => s !== clusterSpec) || !clusterPreview ? await planOne(clusterSpec, root, "created") : clusterPreview;
     const runs = new Map<StackSpec, StackRun>();
     // Each stack is judged (in the analyzer's process) while the next program runs (in this one).
     const reports: Array<Promise<StackReport>> = [];
     for (const spec of specs) {
-        const run = spec === clusterSpec ? clusterRun : await planOne(spec, root, clusterRun, clusterSpec);
+        const run = spec === clusterSpec ? clusterPreview! : await planOne(spec, root, "firstPreview", clusterCreated, clusterSpec);
         runs.set(spec, run);
         const judged = report(spec, run, root, analyzer);
         judged.catch(() => undefined); // awaited below, in order
@@ -172,8 +178,8 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     }
     const stacks = await Promise.all(reports);
 
-    const cluster = clusterRun.outputs as unknown as ClusterExports;
-    const everyRun = [clusterRun, ...[...runs.values()].filter((run) => run !== clusterRun)];
+    const cluster = clusterCreated.outputs as unknown as ClusterExports;
+    const everyRun = [clusterPreview ?? clusterCreated, ...[...runs.values()].filter((run) => run !== clusterPreview)];
     const quotas = everyRun.flatMap((run) => quotasOf(run.stack, run.resources))
         .concat(previewQuotas(root)); // the live preview environments, which have no stack file (plan/previews.ts)
     const capacity = cluster.nodeGroups ? checkCapacity(cluster, quotas) : null;

@@ -3,7 +3,7 @@ import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { specialSecretSig, specialSigKey, unknownValue, specialResourceSig } from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { mockCall, mockResource, MockStackOutputs } from "./mockOutputs";
+import { mockCall, mockResource, MockStackOutputs, MockView } from "./mockOutputs";
 
 /**
  * Runs one Pulumi program in this process under the SDK's mock monitor and records what it registers,
@@ -53,6 +53,8 @@ export interface RunOptions {
     program: () => Promise<Record<string, unknown> | void>;
     /** Outputs of stacks the program references, by `org/project/stack`. */
     stackReferences?: Record<string, MockStackOutputs>;
+    /** What the mock providers know of the stack's resources; `created` (everything known) unless told. */
+    view?: MockView;
 }
 
 export const SECRET = "[secret]";
@@ -122,7 +124,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
         pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
         await pulumi.runtime.setMocks(
             {
-                newResource: (args) => mockResource(options.stack, args, options.stackReferences ?? {}),
+                newResource: (args) => mockResource(options.stack, args, options.stackReferences ?? {}, options.view),
                 call: (args) => mockCall(args),
             },
             options.project,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "fs";
 import * as path from "path";
 import { setStackFileName } from "../config/load";
-import { MockStackOutputs } from "./mockOutputs";
+import { MockStackOutputs, MockView } from "./mockOutputs";
 import { runStack, StackRun } from "./runtime";
 import { readStackConfig, StackConfig, StackFileError } from "./stackConfig";
 
@@ -62,17 +62,18 @@ export function loadStackConfig(spec: StackSpec, root = ROOT): StackConfig {
 
 /**
  * Runs a stack's program under mocks with `stackConfig`; config errors name `shownAs` (the stack file, or
- * the `--config` file that replaced it).
+ * the `--config` file that replaced it). `view` is what the mock providers know (plan/mockOutputs.ts).
  */
 export async function runStackFile(
     spec: StackSpec,
     stackConfig: StackConfig,
     stackReferences: Record<string, MockStackOutputs> = {},
     shownAs = spec.file,
+    view: MockView = "created",
 ): Promise<StackRun> {
     setStackFileName(shownAs);
     try {
-        return await runStack({ project: spec.project, stack: spec.stack, ...stackConfig, program: spec.loadProgram(), stackReferences });
+        return await runStack({ project: spec.project, stack: spec.stack, ...stackConfig, program: spec.loadProgram(), stackReferences, view });
     } finally {
         setStackFileName(undefined);
     }

@@ -1,6 +1,6 @@
 import { block, effectiveTags, isFalse, isTaggable, isTrue, OPEN_CIDRS, RDS_CLUSTER, RDS_INSTANCE } from "./lib/aws";
 import { describeResource, quoteList, violation } from "./lib/messages";
-import { failed, Finding, Judge, judgeByType } from "./lib/policy";
+import { failed, Finding, isSet, Judge, judgeByType } from "./lib/policy";
 import { stringList } from "./lib/schema";
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs } from "./lib/types";
 
@@ -33,10 +33,11 @@ export const eksSecretsEncryption: ResourceValidationPolicy = {
     validateResource: judgeByType({
         [EKS_CLUSTER]: (props) => {
             const encryption = block(props.encryptionConfig);
-            return failed([[!!block(encryption?.provider)?.keyArn && (encryption?.resources ?? []).includes("secrets"),
+            const provider = block(encryption?.provider);
+            return failed([[!!provider && isSet(provider, "keyArn") && (encryption?.resources ?? []).includes("secrets"),
                 "does not encrypt Kubernetes secrets with a KMS key", "set encryptionConfig: { provider: { keyArn }, resources: [\"secrets\"] }"]]);
         },
-        [EKS_COMPONENT]: (props) => failed([[!!props.encryptionConfigKeyArn,
+        [EKS_COMPONENT]: (props) => failed([[isSet(props, "encryptionConfigKeyArn"),
             "does not encrypt Kubernetes secrets with a KMS key", "set encryptionConfigKeyArn to a KMS key's ARN"]]),
     }),
 };

@@ -24,3 +24,18 @@ export function judgeByType(judges: Record<string, Judge>): ResourceValidation {
         for (const [problem, fix] of judge(args.props, args)) reportViolation(violation(describeResource(args), problem, fix));
     };
 }
+
+/**
+ * Whether `props[key]` is set, even to a value a first preview does not know yet (the ARN of a key created in the
+ * same run): where a policy needs only "is it set", an unknown is a yes, not a reason to give up. Reading an
+ * unknown throws @pulumi/policy's UnknownValueError; `in` does not.
+ */
+export function isSet(props: Record<string, any>, key: string): boolean {
+    if (!(key in props)) return false;
+    try {
+        return props[key] !== null && props[key] !== "";
+    } catch (error) {
+        if ((error as Error).constructor.name === "UnknownValueError") return true;
+        throw error;
+    }
+}

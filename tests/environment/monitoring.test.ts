@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { committedPlan, named, ofKind } from "../support/environment";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
 import { validateKubernetesObjects } from "../../plan/kubernetesSchema";
-import { StackRun } from "../../plan/runtime";
+import { StackRun, UNKNOWN } from "../../plan/runtime";
 
 const SERVICES = ["frontend", "auth", "transactions", "categories", "analytics"];
 const SEVERITY = { dev: "warning", staging: "warning", prod: "critical" } as const;
@@ -143,5 +143,15 @@ describe("environment monitoring: the schema check covers the custom resources",
         brokenMonitor.inputs.spec.endpoints[0].port = 8080;
         const problems = await validateKubernetesObjects([brokenRule, brokenMonitor]);
         expect(problems.map((p) => p.urn)).to.deep.equal([rule.urn, monitor.urn]);
+    });
+
+    it("does not blame a value a first preview does not know yet, and still finds the known problem next to it", async () => {
+        const run = await committedPlan("dev");
+        const [monitor] = ofKind(run, "ServiceMonitor");
+        const previewed = structuredClone(monitor);
+        previewed.inputs.spec.endpoints[0].port = UNKNOWN;
+        expect(await validateKubernetesObjects([previewed])).to.deep.equal([]);
+        previewed.inputs.spec.endpoints[0].interval = 30;
+        expect((await validateKubernetesObjects([previewed])).map((p) => p.message)).to.deep.equal(["data/spec/endpoints/0/interval must be string"]);
     });
 });

@@ -15,7 +15,9 @@ describe("plan cost", () => {
         const cost = estimateCost([
             resource("eks:index:Cluster", {}),
             template,
-            resource("eks:index:ManagedNodeGroup", { scalingConfig: { desiredSize: 3 }, instanceTypes: ["t3.medium"], capacityType: "ON_DEMAND", launchTemplate: { id: "lt-1" } }),
+            // Linked by the input's dependency: in a first preview the template's id is unknown.
+            { ...resource("eks:index:ManagedNodeGroup", { scalingConfig: { desiredSize: 3 }, instanceTypes: ["t3.medium"], capacityType: "ON_DEMAND", launchTemplate: { id: "[unknown]" } }),
+                propertyDependencies: { launchTemplate: [template.urn] } },
             resource("eks:index:ManagedNodeGroup", { scalingConfig: { desiredSize: 1 }, instanceTypes: ["t3.medium"], capacityType: "SPOT", diskSize: 30 }),
             resource("aws:ec2/natGateway:NatGateway", {}),
             resource("aws:kms/key:Key", {}),
