@@ -4,13 +4,14 @@ import { parseArgs } from "util";
 import { stringify } from "yaml";
 import type { PlanOptions, PlanReport } from "./plan";
 
-const USAGE = `usage: npm run plan -- [--stack NAME]... [--config FILE] [--json] [--out DIR] [--quiet]
+const USAGE = `usage: npm run plan -- [--stack NAME]... [--config FILE] [--json] [--out DIR] [--quiet] [--created]
                         [--compare BASE.json [--max-cost-increase USD]] [--sarif FILE]
   --stack NAME   plan only this stack (repeatable); "shared" is the cluster stack
   --config FILE  with one --stack: read that stack's config from FILE
   --json         print only the JSON report
   --out DIR      also write every Kubernetes object as YAML under DIR/<stack>/
   --quiet        leave the resource trees out of the text report
+  --created      plan the stacks as after \`pulumi up\` (every id, ARN and endpoint known), not as a first preview
   --compare BASE.json        report the changes and the cost and capacity deltas against an earlier --json report
   --max-cost-increase USD    with --compare: a monthly cost increase above USD is a mandatory violation
   --sarif FILE   also write the violations as a SARIF 2.1.0 log
@@ -64,6 +65,7 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
                 json: { type: "boolean", default: false },
                 out: { type: "string" },
                 quiet: { type: "boolean", default: false },
+                created: { type: "boolean", default: false },
                 compare: { type: "string" },
                 "max-cost-increase": { type: "string" },
                 sarif: { type: "string" },
@@ -89,7 +91,7 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
     let compared: import("./compare").ComparedReport | undefined;
     try {
         const base = args.compare ? readBaseReport(args.compare) : undefined;
-        report = await plan({ ...defaults, stacks: args.stack, configFile: args.config });
+        report = await plan({ ...defaults, stacks: args.stack, configFile: args.config, view: args.created ? "created" : "firstPreview" });
         if (base) report = compared = compareWithBase(report, base, budget);
     } catch (error) {
         if (error instanceof ConfigError || error instanceof StackFileError || error instanceof UsageError || error instanceof PolicyPackError

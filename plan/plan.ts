@@ -50,6 +50,11 @@ export interface PlanOptions {
     root?: string;
     /** The policy pack's folder; `policies/` of this repository by default. */
     policyPack?: string;
+    /**
+     * `firstPreview` (the default): every stack as its first `pulumi preview` sees it. `created`: as after `pulumi up`,
+     * everything known (what a real API server is given, for the verification suite).
+     */
+    view?: MockView;
 }
 
 export class UsageError extends Error {}
@@ -159,18 +164,20 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     // Started now (if the command line has not already), so that it loads while the programs run.
     const analyzer = startPolicyAnalyzer(options.policyPack ?? DEFAULT_POLICY_PACK);
 
-    // Every stack is planned as its first `pulumi preview` sees it: nothing of it exists yet, so what providers
-    // compute is unknown. An environment's StackReference reads the cluster as created (it exists before any
-    // environment is previewed), so when environments are planned the cluster also runs with everything known.
+    // By default every stack is planned as its first `pulumi preview` sees it: nothing of it exists yet, so what
+    // providers compute is unknown. An environment's StackReference reads the cluster as created (it exists before
+    // any environment is previewed), so when environments are planned the cluster also runs with everything known.
+    const view = options.view ?? "firstPreview";
     const clusterSpec = specs.find((s) => s.project === "fintrax-cluster") ?? stackSpec(CLUSTER_STACK_NAME);
     const reportsCluster = specs.includes(clusterSpec);
-    const clusterPreview = reportsCluster ? await planOne(clusterSpec, root, "firstPreview") : undefined;
-    const clusterCreated = specs.some((s) => s !== clusterSpec) || !clusterPreview ? await planOne(clusterSpec, root, "created") : clusterPreview;
+    const clusterReported = reportsCluster ? await planOne(clusterSpec, root, view) : undefined;
+    const needsCreated = !clusterReported || (view !== "created" && specs.some((s) => s !== clusterSpec));
+    const clusterCreated = needsCreated ? await planOne(clusterSpec, root, "created") : clusterReported;
     const runs = new Map<StackSpec, StackRun>();
     // Each stack is judged (in the analyzer's process) while the next program runs (in this one).
     const reports: Array<Promise<StackReport>> = [];
     for (const spec of specs) {
-        const run = spec === clusterSpec ? clusterPreview! : await planOne(spec, root, "firstPreview", clusterCreated, clusterSpec);
+        const run = spec === clusterSpec ? clusterReported! : await planOne(spec, root, view, clusterCreated, clusterSpec);
         runs.set(spec, run);
         const judged = report(spec, run, root, analyzer);
         judged.catch(() => undefined); // awaited below, in order
@@ -179,7 +186,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     const stacks = await Promise.all(reports);
 
     const cluster = clusterCreated.outputs as unknown as ClusterExports;
-    const everyRun = [clusterPreview ?? clusterCreated, ...[...runs.values()].filter((run) => run !== clusterPreview)];
+    const everyRun = [clusterReported ?? clusterCreated, ...[...runs.values()].filter((run) => run !== clusterReported)];
     const quotas = everyRun.flatMap((run) => quotasOf(run.stack, run.resources))
         .concat(previewQuotas(root)); // the live preview environments, which have no stack file (plan/previews.ts)
     const capacity = cluster.nodeGroups ? checkCapacity(cluster, quotas) : null;

@@ -26,9 +26,12 @@ const REPO = path.join(__dirname, "..");
 /** The plan masks secret inputs with this (plan/runtime.ts); the API server needs a value of the right shape. */
 const MASKED = "[secret]";
 
-/** `npm run plan -- --json` for the verified stacks; a plan with mandatory violations (exit 1) is still planned. */
+/**
+ * `npm run plan -- --json --created` for the verified stacks: as after `pulumi up`, every id and ARN known (a role's
+ * ARN is what an access entry names). A plan with mandatory violations (exit 1) is still planned.
+ */
 export function runPlan(): PlanReport {
-    const args = ["plan/launch.js", "cli", "--json", ...VERIFIED_STACKS.flatMap((stack) => ["--stack", stack])];
+    const args = ["plan/launch.js", "cli", "--json", "--created", ...VERIFIED_STACKS.flatMap((stack) => ["--stack", stack])];
     const result = spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     if (result.status !== 0 && result.status !== 1) {
         throw new Error(`npm run plan failed (exit ${result.status}):\n${result.stderr}`);

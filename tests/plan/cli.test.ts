@@ -36,6 +36,20 @@ describe("offline plan CLI", () => {
         expect(report.capacity?.fits).to.equal(true);
     });
 
+    it("plans a first preview: what providers compute is unknown, except the cluster an environment reads", async () => {
+        const dev = report.stacks.find((s) => s.stack === "dev")!;
+        const accessEntry = dev.resources.find((r) => r.type === "aws:eks/accessEntry:AccessEntry")!.inputs as Record<string, string>;
+        expect(accessEntry.principalArn, "the deployer role's ARN: the role is created in the same run").to.equal("[unknown]");
+        expect(accessEntry.clusterName, "read from the existing cluster").to.equal("fintrax-eks-shared");
+        const created = await cli("--json", "--created", "--stack", "dev");
+        expect(created.code, created.stderr).to.equal(0);
+        const createdDev = (JSON.parse(created.stdout) as PlanReport).stacks[0];
+        const createdEntry = createdDev.resources.find((r) => r.type === "aws:eks/accessEntry:AccessEntry")!.inputs as Record<string, string>;
+        expect(createdEntry.principalArn).to.match(/^arn:aws:iam::\d{12}:role\//);
+        expect(JSON.stringify(createdDev.resources)).not.to.include("[unknown]");
+        expect(createdDev.cost).to.deep.equal(dev.cost);
+    });
+
     it("reports the JSON shape of the contract", () => {
         for (const stack of report.stacks) {
             expect(stack).to.include.keys("project", "stack", "resources", "outputs", "violations", "warnings", "cost");
