@@ -1,6 +1,6 @@
 import { block, effectiveTags, isFalse, isTaggable, isTrue, OPEN_CIDRS, RDS_CLUSTER, RDS_INSTANCE } from "./lib/aws";
 import { describeResource, quoteList, violation } from "./lib/messages";
-import { failed, Finding, isSet, Judge, judgeByType } from "./lib/policy";
+import { failed, Finding, isSet, Judge, judgeByType, notApplicable } from "./lib/policy";
 import { stringList } from "./lib/schema";
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs } from "./lib/types";
 
@@ -174,7 +174,7 @@ function nodeSubnets(nodeGroup: PolicyResource, subnets: PolicyResource[]): Poli
 function nodesInPublicSubnets(args: StackValidationArgs, reportViolation: (message: string, urn?: string) => void): void {
     const subnets = args.resources.filter((resource) => resource.type === SUBNET);
     const nodeGroups = args.resources.filter((resource) => NODE_SUBNET_INPUTS[resource.type]);
-    if (!subnets.length || !nodeGroups.length) args.notApplicable("the stack creates no node group together with its subnets");
+    if (!subnets.length || !nodeGroups.length) notApplicable(args, "the stack creates no node group together with its subnets");
     for (const nodeGroup of nodeGroups) {
         const publicSubnets = nodeSubnets(nodeGroup, subnets).filter(isPublicSubnet);
         if (publicSubnets.length) {
@@ -222,7 +222,7 @@ export const requiredTags: ResourceValidationPolicy = {
         properties: { requiredTags: stringList(["environment", "team", "cost-center"], "tag keys every taggable AWS resource carries") },
     },
     validateResource: (args, reportViolation) => {
-        if (!isTaggable(args)) args.notApplicable("not a taggable AWS resource");
+        if (!isTaggable(args)) notApplicable(args, "not a taggable AWS resource");
         const { requiredTags: required } = args.getConfig<{ requiredTags: string[] }>();
         const tags = effectiveTags(args);
         const missing = required.filter((key) => typeof tags[key] !== "string" || tags[key] === "");

@@ -2,6 +2,7 @@ import { describeObject, effectiveNamespace, kindIn, metadataOf } from "./lib/ku
 import { violation } from "./lib/messages";
 import { NAMESPACE_TYPE } from "./lib/namespaces";
 import type { PolicyConfigJSONSchema, ResourceValidationPolicy, StackValidationPolicy } from "./lib/types";
+import { notApplicable } from "./lib/policy";
 
 /**
  * The edge: traffic enters through the cluster's one shared Gateway (Gateway API), which admits routes from
@@ -37,7 +38,7 @@ export const routeAttachment: ResourceValidationPolicy = {
     description: "A Gateway API route (HTTPRoute…) attaches to the cluster's shared Gateway and to nothing else.",
     configSchema: edgeConfig,
     validateResource: (args, reportViolation) => {
-        if (!kindIn(args.type, ROUTE_KINDS, [GATEWAY_GROUP])) args.notApplicable("not a Gateway API route");
+        if (!kindIn(args.type, ROUTE_KINDS, [GATEWAY_GROUP])) notApplicable(args, "not a Gateway API route");
         const config = args.getConfig<EdgeConfig>();
         const fix = `attach it to Gateway ${config.gatewayNamespace}/${config.gatewayName} (parentRefs with its name and namespace)`;
         const parents = args.props.spec?.parentRefs;
@@ -59,7 +60,7 @@ export const routeNamespace: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<EdgeConfig>();
         const routes = args.resources.filter((r) => kindIn(r.type, ROUTE_KINDS, [GATEWAY_GROUP]));
-        if (!routes.length) args.notApplicable("the stack creates no Gateway API route");
+        if (!routes.length) notApplicable(args, "the stack creates no Gateway API route");
         const environments = new Set(args.resources
             .filter((r) => r.type === NAMESPACE_TYPE && metadataOf(r.props).labels[config.environmentLabel] !== undefined)
             .map((r) => metadataOf(r.props).name));
@@ -78,7 +79,7 @@ export const edgeObjects: ResourceValidationPolicy = {
     configSchema: edgeConfig,
     validateResource: (args, reportViolation) => {
         const kind = kindIn(args.type, ["Ingress"], ["networking.k8s.io", "extensions"]) ?? kindIn(args.type, ["Gateway"], [GATEWAY_GROUP]);
-        if (!kind) args.notApplicable("not an Ingress or a Gateway");
+        if (!kind) notApplicable(args, "not an Ingress or a Gateway");
         const config = args.getConfig<EdgeConfig>();
         const fix = `route through Gateway ${config.gatewayNamespace}/${config.gatewayName} with an HTTPRoute in the environment's namespace`;
         if (kind === "Ingress") {

@@ -5,6 +5,7 @@ import { ENVIRONMENT_QUOTA_KEYS, ENVIRONMENT_TIERS, everyNamespaceHas, EXTERNAL_
 import { isQuantity, parseQuantity } from "./lib/quantity";
 import { cpuAndMemory, POD_SECURITY_LEVELS, PodSecurityLevel, podSecurityLevel } from "./lib/schema";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "./lib/types";
+import { notApplicable } from "./lib/policy";
 
 /**
  * Namespace guardrails: an environment is a namespace, so a namespace must be capped (quota, limit range),
@@ -87,7 +88,7 @@ export const quotaBudget: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
-        if (!kindIn(args.type, ["ResourceQuota"], ["core"])) args.notApplicable("not a ResourceQuota");
+        if (!kindIn(args.type, ["ResourceQuota"], ["core"])) notApplicable(args, "not a ResourceQuota");
         // The budget mirrors the quota's keys: `requests.cpu` is held to budget.requests.cpu, `pods` to budget.pods.
         const budget = args.getConfig<Budget>();
         const subject = describeObject(args);
@@ -122,7 +123,7 @@ export const namespacePssLabel: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
-        if (args.type !== NAMESPACE_TYPE) args.notApplicable("not a Namespace");
+        if (args.type !== NAMESPACE_TYPE) notApplicable(args, "not a Namespace");
         const { level, namespaces } = args.getConfig<{ level: PodSecurityLevel; namespaces: Record<string, PodSecurityLevel> }>();
         const { name, labels } = metadataOf(args.props);
         const required = namespaces[name ?? ""] ?? level;
@@ -143,7 +144,7 @@ export const noDefaultNamespace: ResourceValidationPolicy = {
     name: "k8s-no-default-namespace",
     description: "Nothing is placed in the default namespace.",
     validateResource: (args, reportViolation) => {
-        if (!isNamespaced(args.type)) args.notApplicable("not a namespaced Kubernetes object");
+        if (!isNamespaced(args.type)) notApplicable(args, "not a namespaced Kubernetes object");
         if (effectiveNamespace(args) !== "default") return;
         const explicit = metadataOf(args.props).namespace ?? args.props.namespace;
         reportViolation(violation(describeObject(args),
@@ -156,7 +157,7 @@ export const serviceExposure: ResourceValidationPolicy = {
     name: "k8s-service-exposure",
     description: "No Service of type LoadBalancer or NodePort and no externalIPs: traffic enters through the shared Gateway.",
     validateResource: (args, reportViolation) => {
-        if (!kindIn(args.type, ["Service"], ["core"])) args.notApplicable("not a Service");
+        if (!kindIn(args.type, ["Service"], ["core"])) notApplicable(args, "not a Service");
         const spec = args.props.spec ?? {};
         const fix = "use a ClusterIP Service and route to it with an HTTPRoute on the shared Gateway";
         if (spec.type === "LoadBalancer" || spec.type === "NodePort") {

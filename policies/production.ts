@@ -7,7 +7,7 @@ import { egressRuleProblem } from "./lib/networkPolicy";
 import { NAMESPACE_TYPE } from "./lib/namespaces";
 import { stringList } from "./lib/schema";
 import { selectorMatches } from "./lib/selectors";
-import { failed, Finding, judgeByType } from "./lib/policy";
+import { failed, Finding, judgeByType, notApplicable } from "./lib/policy";
 import type { ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "./lib/types";
 
 /**
@@ -41,7 +41,7 @@ export const minReplicas: ResourceValidationPolicy = {
                 reportViolation(violation(subject, `may scale down to ${autoscalerMin} replicas`, `set spec.minReplicas to at least ${floor}`));
             }
         } else {
-            args.notApplicable("not a Deployment or HorizontalPodAutoscaler");
+            notApplicable(args, "not a Deployment or HorizontalPodAutoscaler");
         }
     },
 };
@@ -51,7 +51,7 @@ export const podDisruptionBudgets: StackValidationPolicy = {
     description: "Every Deployment is covered by a PodDisruptionBudget that still allows one voluntary disruption.",
     validateStack: (args, reportViolation) => {
         const deployments = args.resources.filter((resource) => kindIn(resource.type, ["Deployment"], DEPLOYMENT_GROUPS));
-        if (!deployments.length) args.notApplicable("the stack creates no Deployment");
+        if (!deployments.length) notApplicable(args, "the stack creates no Deployment");
         const budgets = args.resources.filter((resource) => kindIn(resource.type, ["PodDisruptionBudget"], ["policy"]));
         for (const deployment of deployments) {
             const namespace = effectiveNamespace(deployment);
@@ -93,7 +93,7 @@ export const egressAllowlist: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
-        if (!kindIn(args.type, ["NetworkPolicy"], ["networking.k8s.io", "extensions"])) args.notApplicable("not a NetworkPolicy");
+        if (!kindIn(args.type, ["NetworkPolicy"], ["networking.k8s.io", "extensions"])) notApplicable(args, "not a NetworkPolicy");
         const { allowedPorts } = args.getConfig<{ allowedPorts: number[] }>();
         ((args.props.spec?.egress ?? []) as any[]).forEach((rule, index) => {
             const problem = egressRuleProblem(rule, allowedPorts);
@@ -159,7 +159,7 @@ export const resourceProtect: ResourceValidationPolicy = {
     },
     validateResource: (args, reportViolation) => {
         const { types } = args.getConfig<{ types: string[] }>();
-        if (!types.includes(args.type)) args.notApplicable("not a stateful resource type");
+        if (!types.includes(args.type)) notApplicable(args, "not a stateful resource type");
         if (!args.opts.protect) {
             reportViolation(violation(describeResource(args), "is not protected, so a destroy or a replacement deletes it with its data",
                 "create it with the resource option { protect: true }"));

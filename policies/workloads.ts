@@ -4,6 +4,7 @@ import { violation } from "./lib/messages";
 import { restrictedProfileFindings } from "./lib/podSecurity";
 import { isQuantity } from "./lib/quantity";
 import type { ResourceValidationPolicy } from "./lib/types";
+import { notApplicable } from "./lib/policy";
 
 /**
  * Workload policies, for every pod-bearing kind (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
@@ -64,7 +65,7 @@ export const probes: ResourceValidationPolicy = {
     description: "Long-running containers have readiness and liveness probes.",
     validateResource: (args, reportViolation) => {
         const pod = requirePodTemplate(args);
-        if (runsToCompletion(pod)) args.notApplicable(`a ${pod.kind} that runs to completion needs no probes`);
+        if (runsToCompletion(pod)) notApplicable(args, `a ${pod.kind} that runs to completion needs no probes`);
         for (const ref of pod.containers.filter(({ section }) => section === "containers")) {
             const missing = ["readinessProbe", "livenessProbe"].filter((probe) => !ref.container?.[probe]);
             if (missing.length) {
@@ -79,7 +80,7 @@ export const noBarePods: ResourceValidationPolicy = {
     name: "k8s-no-bare-pods",
     description: "No Pod outside a controller: a bare Pod is not rescheduled when its node goes.",
     validateResource: (args, reportViolation) => {
-        if (!kindIn(args.type, ["Pod"], ["core"])) args.notApplicable("not a Pod");
+        if (!kindIn(args.type, ["Pod"], ["core"])) notApplicable(args, "not a Pod");
         const owners: any[] = args.props.metadata?.ownerReferences ?? [];
         if (!owners.some((owner) => owner?.controller === true)) {
             reportViolation(violation(describeObject(args), "is a bare Pod with no controller",

@@ -1,4 +1,5 @@
 import type { ResourceValidationArgs, ResourceView } from "./types";
+import { notApplicable } from "./policy";
 
 /**
  * Reading Kubernetes objects as the engine shows them to a policy: the type token names the kind
@@ -170,5 +171,5 @@ export function podTemplateOf(resource: Pick<ResourceView, "type" | "name" | "pr
 
 /** The pod template of the resource a policy judges; any other resource is not applicable. */
 export function requirePodTemplate(args: ResourceValidationArgs): PodTemplate {
-    return podTemplateOf(args) ?? args.notApplicable("not a pod-bearing Kubernetes object");
+    return podTemplateOf(args) ?? notApplicable(args, "not a pod-bearing Kubernetes object");
 }

@@ -1,6 +1,7 @@
 import { effectiveNamespace, kindIn, metadataOf } from "./kubernetes";
 import { violation } from "./messages";
 import type { PolicyResource, StackValidationPolicy } from "./types";
+import { notApplicable } from "./policy";
 
 /**
  * The shape of the namespace guardrails that need the whole stack: for every Namespace the stack creates,
@@ -26,7 +27,7 @@ export function everyNamespaceHas(requirement: NamespaceRequirement): StackValid
         description: requirement.description,
         validateStack: (args, reportViolation) => {
             const namespaces = args.resources.filter((resource) => resource.type === NAMESPACE_TYPE);
-            if (!namespaces.length) args.notApplicable("the stack creates no Namespace");
+            if (!namespaces.length) notApplicable(args, "the stack creates no Namespace");
             const candidates = args.resources.filter((resource) => kindIn(resource.type, [requirement.kind]));
             for (const namespace of namespaces) {
                 const name = metadataOf(namespace.props).name ?? namespace.name;
