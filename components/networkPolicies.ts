@@ -59,7 +59,7 @@ export const allowSameNamespace: NamedNetworkPolicy = {
 };
 
 /** Ingress from every pod of another namespace (the ingress controller's, Prometheus's) to selected pods. */
-export function allowFromNamespace(
+function allowFromNamespace(
     name: string,
     namespace: pulumi.Input<string>,
     podLabels: Record<string, string> = {},
@@ -78,7 +78,7 @@ export function allowFromNamespace(
 }
 
 /** Traffic both ways between the namespaces of one environment (its own and its extra ones), and no other. */
-export function allowEnvironmentNamespaces(peers: pulumi.Input<string>[]): NamedNetworkPolicy[] {
+function allowEnvironmentNamespaces(peers: pulumi.Input<string>[]): NamedNetworkPolicy[] {
     if (!peers.length) return [];
     const namespaces = peers.map((namespace) => ({ namespaceSelector: namespaceNameSelector(namespace) }));
     return [{
@@ -96,7 +96,7 @@ export interface EnvironmentNetworkArgs {
     /** The environment's tier's database subnets: PostgreSQL is reachable there and nowhere else. */
     databaseCidrs: pulumi.Input<string[]>;
     egress: "open" | "allowlist";
-    /** The environment's other namespaces, which this one exchanges traffic with. */
+    /** The environment's other namespaces, which this one exchanges traffic with. @default none */
     peers?: pulumi.Input<string>[];
 }
 

@@ -64,8 +64,6 @@ const nodeGroup = z.strictObject({
     }
 });
 
-export type NodeGroupConfig = z.output<typeof nodeGroup>;
-
 /**
  * Seed 000's node configuration and seed 001's network, the defaults `Pulumi.shared.yaml` spells out,
  * but for one number: the general group may grow to 10 nodes, not 6. The quotas are promises; with prefix
@@ -73,7 +71,7 @@ export type NodeGroupConfig = z.output<typeof nodeGroup>;
  * the environments' and platform namespaces' quotas ask for 19.5Gi. At the desired size (3) nothing changes,
  * so neither does the cost; the autoscaler only adds nodes when the quotas are actually used.
  */
-export const DEFAULT_NODE_GROUPS = {
+const DEFAULT_NODE_GROUPS = {
     general: {
         instanceTypes: ["t3.medium"], capacityType: "ON_DEMAND",
         minSize: 2, desiredSize: 3, maxSize: 10, diskSizeGb: 50,
@@ -92,10 +90,10 @@ export const DEFAULT_NODE_GROUPS = {
  * the VPC (components/cluster/ciRunners.ts, docs/delivery.md). List office or VPN ranges only to reach the
  * API from outside as well.
  */
-export const DEFAULT_API_CIDRS: string[] = [];
+const DEFAULT_API_CIDRS: string[] = [];
 
 /** The CI runners' defaults; `repository` is the GitHub repository whose workflow jobs they run. */
-export const DEFAULT_CI_RUNNERS = { repository: "fintrax/fintrax-platform", concurrentJobs: 4 };
+const DEFAULT_CI_RUNNERS = { repository: "fintrax/fintrax-platform", concurrentJobs: 4 };
 
 const ciRunners = z.strictObject({
     repository: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository as owner/name"),
@@ -105,7 +103,7 @@ const ciRunners = z.strictObject({
         "must be an AWS CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<uuid>)").optional(),
     concurrentJobs: integer(1, 20),
 }).default(DEFAULT_CI_RUNNERS);
-export const DEFAULT_REGION = "us-east-1";
+const DEFAULT_REGION = "us-east-1";
 
 /**
  * What a `secure:` value reads as in the offline plan, which cannot decrypt it (plan/stackConfig.ts): the
@@ -140,7 +138,7 @@ const availabilityZone = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "m
  * A hosted zone id is `Z` and up to 31 more capitals and digits (Route53 API reference, `HostedZone.Id`,
  * "Maximum length of 32", read 2026-12-01); the placeholder is not a real zone.
  */
-export const PLACEHOLDER_HOSTED_ZONE = { domain: "fintrax.example.com", zoneId: "Z0000000000000EXAMPLE" } as const;
+const PLACEHOLDER_HOSTED_ZONE = { domain: "fintrax.example.com", zoneId: "Z0000000000000EXAMPLE" } as const;
 
 const hostedZone = z.strictObject({
     domain: dnsName.refine((name) => name.includes("."), "must be a registered domain with at least two labels, such as fintrax.example.com"),

@@ -17,8 +17,8 @@ export const dnsName = z.string().regex(
 /** A quantity the API server accepts for requests, limits and quota: well formed and not negative. */
 const nonNegativeQuantity = (value: string) => isQuantity(value) && parseQuantity(value) >= 0;
 
-export const cpuQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes CPU quantity such as 250m or 2");
-export const memoryQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes memory quantity such as 256Mi or 4Gi");
+const cpuQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes CPU quantity such as 250m or 2");
+const memoryQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes memory quantity such as 256Mi or 4Gi");
 
 /**
  * An image pinned by a tag (not `latest`), a digest, or both (`repo:1.4.2@sha256:…`, where the digest is what
@@ -30,7 +30,7 @@ export const pinnedImage = z.string().regex(
 ).refine((image) => !/:latest$/.test(image), "must not use the mutable tag 'latest': pin a version or a digest");
 
 export const cpuAndMemory = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
-export type CpuAndMemory = z.output<typeof cpuAndMemory>;
+type CpuAndMemory = z.output<typeof cpuAndMemory>;
 
 /** Adds an issue for every limit below its request (the API server rejects those); skips malformed ones. */
 export function checkLimitsCoverRequests(value: CpuAndMemoryPair, ctx: z.RefinementCtx): void {

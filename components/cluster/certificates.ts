@@ -9,15 +9,15 @@ import { PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
 import { everywhereButMetadata, JOB_RESOURCES, platformBaseline, platformNamespace, tcp } from "./platformNetwork";
 import { certManagerDns01Policy } from "./route53";
 
-export const CERT_MANAGER_NAMESPACE = "cert-manager";
-export const CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager";
-export const CLUSTER_ISSUER_NAME = "letsencrypt";
-export const STAGING_CLUSTER_ISSUER_NAME = "letsencrypt-staging";
+const CERT_MANAGER_NAMESPACE = "cert-manager";
+const CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager";
+const CLUSTER_ISSUER_NAME = "letsencrypt";
+const STAGING_CLUSTER_ISSUER_NAME = "letsencrypt-staging";
 
 /** Its pods at full size, one rolling-update surge and the hook job. */
-export const CERT_MANAGER_QUOTA: Quota = { requests: { cpu: "300m", memory: "768Mi" }, limits: { cpu: "1", memory: "1Gi" }, pods: 6 };
+const CERT_MANAGER_QUOTA: Quota = { requests: { cpu: "300m", memory: "768Mi" }, limits: { cpu: "1", memory: "1Gi" }, pods: 6 };
 
-export function certManagerNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
+function certManagerNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
         ...platformBaseline(api, [9402]),
         {
@@ -45,7 +45,7 @@ export function certManagerNetworkPolicies(vpcCidr: string, api: KubernetesApiAd
  * role (ambient credentials, which ClusterIssuers may use by default). DNS-01 is the one challenge that
  * certifies a wildcard (the previews' `*.<domain>`), and it needs no route from the internet to the cluster.
  */
-export function letsEncryptIssuer(name: string, server: string, email: string, zone: { domain: string; zoneId: string }, region: string) {
+function letsEncryptIssuer(name: string, server: string, email: string, zone: { domain: string; zoneId: string }, region: string) {
     return {
         apiVersion: "cert-manager.io/v1",
         kind: "ClusterIssuer",

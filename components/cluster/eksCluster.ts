@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { AWS_MANAGED_POLICY, IrsaRole, serviceTrustPolicy } from "./iam";
 
 /** Every control-plane log type EKS has; the policy pack requires at least api, audit and authenticator. */
-export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
 /** What the VPC CNI add-on is told: enforce NetworkPolicies, and hand out /28 prefixes instead of single IPs. */
 export const VPC_CNI_CONFIGURATION = {
@@ -29,13 +29,14 @@ export interface EksClusterArgs {
     endpointPublicAccessCidrs: string[];
     /** IAM principals given cluster-admin through access entries. */
     admins: string[];
+    /** Days CloudWatch keeps the control-plane logs. @default 90 */
     logRetentionDays?: number;
     /** `protect` on the cluster and its secrets key, and EKS deletion protection. */
     protect: boolean;
 }
 
 /** Access entry names from the principal: `arn:aws:iam::1:role/platform-admin` → `role-platform-admin`. */
-export function principalSlug(arn: string): string {
+function principalSlug(arn: string): string {
     const resource = arn.split(":").slice(5).join(":");
     return resource.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
 }

@@ -8,12 +8,12 @@ import { PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
 import { allowEgressAwsApis, platformBaseline, platformNamespace } from "./platformNetwork";
 import { externalDnsPolicy } from "./route53";
 
-export const EXTERNAL_DNS_NAMESPACE = "external-dns";
-export const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
+const EXTERNAL_DNS_NAMESPACE = "external-dns";
+const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
 /** One replica (the chart's Recreate strategy: never two writers), its replacement and room for a second look. */
-export const EXTERNAL_DNS_QUOTA: Quota = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "400m", memory: "256Mi" }, pods: 2 };
+const EXTERNAL_DNS_QUOTA: Quota = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "400m", memory: "256Mi" }, pods: 2 };
 
-export function externalDnsNetworkPolicies(api: KubernetesApiAddresses): NamedNetworkPolicy[] {
+function externalDnsNetworkPolicies(api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [...platformBaseline(api, [7979]), allowEgressAwsApis];
 }
 
@@ -36,7 +36,7 @@ export interface ExternalDnsArgs {
  * change, deletions included, to records external-dns created for this cluster: what others wrote in the
  * zone is never touched.
  */
-export function externalDnsValues(args: Pick<ExternalDnsArgs, "region" | "clusterName" | "hostedZone" | "gatewayNamespace">, roleArn: pulumi.Input<string>) {
+function externalDnsValues(args: Pick<ExternalDnsArgs, "region" | "clusterName" | "hostedZone" | "gatewayNamespace">, roleArn: pulumi.Input<string>) {
     return {
         provider: { name: "aws" },
         env: [{ name: "AWS_DEFAULT_REGION", value: args.region }],

@@ -8,25 +8,25 @@ import { ENVIRONMENT_NAMESPACE_LABEL } from "../labels";
 import { chartRelease, chartSource, resources } from "./helm";
 import { JOB_RESOURCES, platformBaseline, platformNamespace, tcp } from "./platformNetwork";
 
-export const GATEWAY_NAMESPACE = "envoy-gateway-system";
-export const GATEWAY_CLASS_NAME = "envoy";
-export const GATEWAY_CONTROLLER_NAME = "gateway.envoyproxy.io/gatewayclass-controller";
+const GATEWAY_NAMESPACE = "envoy-gateway-system";
+const GATEWAY_CLASS_NAME = "envoy";
+const GATEWAY_CONTROLLER_NAME = "gateway.envoyproxy.io/gatewayclass-controller";
 /** The listeners of the shared Gateway: environments attach to the two HTTPS ones, `http` only redirects. */
-export const LISTENERS = { http: "http", apex: "https-apex", wildcard: "https-wildcard" } as const;
+const LISTENERS = { http: "http", apex: "https-apex", wildcard: "https-wildcard" } as const;
 const TLS_SECRET = "edge-tls";
 
 /**
  * The controller (100m/256Mi), two Envoy proxies (envoy 100m/128Mi and the shutdown manager's 10m/32Mi
  * default each), a rolling-update surge of each and the certgen job.
  */
-export const GATEWAY_QUOTA: Quota = { requests: { cpu: "600m", memory: "1Gi" }, limits: { cpu: "4", memory: "3Gi" }, pods: 8 };
+const GATEWAY_QUOTA: Quota = { requests: { cpu: "600m", memory: "1Gi" }, limits: { cpu: "4", memory: "3Gi" }, pods: 8 };
 
 /** Envoy Gateway's labels on every proxy pod (internal/infrastructure/kubernetes/proxy/resource.go, EnvoyAppLabel, v1.9.0). */
 const proxyPods = { matchLabels: { "app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" } };
 /** Envoy listens 10000 above a privileged listener port (internal/gatewayapi/translator.go, wellKnownPortShift, v1.9.0). */
 const PROXY_PORTS = [10080, 10443];
 
-export function gatewayNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
+function gatewayNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
         // 19001: the controller's metrics and the proxies' stats.
         ...platformBaseline(api, [19001]),
@@ -61,7 +61,7 @@ export function gatewayNetworkPolicies(vpcCidr: string, api: KubernetesApiAddres
  * shutdown manager need; one set here would replace it whole (internal/infrastructure/kubernetes/proxy/
  * resource.go, expectedEnvoySecurityContext, v1.9.0).
  */
-export function envoyProxyDefaults() {
+function envoyProxyDefaults() {
     return {
         provider: {
             type: "Kubernetes",
@@ -103,7 +103,7 @@ const fromEnvironments = (matchLabels: Record<string, string>) => ({
  * The shared Gateway: HTTPS for the apex (production) and for `*.<domain>` (every other environment,
  * previews included, with no step per preview), one certificate for both, and plain HTTP only to redirect.
  */
-export function sharedGateway(domain: string) {
+function sharedGateway(domain: string) {
     const https = (name: string, hostname: string, matchLabels: Record<string, string>) => ({
         name, hostname, port: 443, protocol: "HTTPS",
         tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: TLS_SECRET }] },
@@ -125,7 +125,7 @@ export function sharedGateway(domain: string) {
 }
 
 /** Every plain-HTTP request, whatever its host, answered with a permanent redirect to HTTPS. */
-export function httpsRedirect(gatewayName: string) {
+function httpsRedirect(gatewayName: string) {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",

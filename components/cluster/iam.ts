@@ -26,12 +26,12 @@ export function serviceTrustPolicy(service: string, sourceAccount?: string): str
 export const AWS_MANAGED_POLICY = (pathAndName: string) => `arn:aws:iam::aws:policy/${pathAndName}`;
 
 /** The resource-name part of a managed policy: its name without the path. */
-export const policyName = (pathAndName: string) => pathAndName.split("/").pop()!;
+const policyName = (pathAndName: string) => pathAndName.split("/").pop()!;
 
 export interface RolePolicies {
-    /** AWS managed policies to attach, by path and name (`AmazonEKS_CNI_Policy`, `service-role/AmazonEBSCSIDriverPolicy`). */
+    /** AWS managed policies to attach, by path and name (`AmazonEKS_CNI_Policy`, `service-role/AmazonEBSCSIDriverPolicy`). @default none */
     managedPolicies?: string[];
-    /** An inline policy document of our own (JSON text). */
+    /** An inline policy document of our own (JSON text). @default none */
     inlinePolicy?: pulumi.Input<string>;
 }
 
@@ -59,12 +59,10 @@ export interface IrsaRoleArgs extends RolePolicies {
 export class IrsaRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
     readonly arn: pulumi.Output<string>;
-    readonly subject: string;
 
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:IrsaRole", name, {}, opts);
-        this.subject = `system:serviceaccount:${args.namespace}:${args.serviceAccount}`;
-        const subject = this.subject;
+        const subject = `system:serviceaccount:${args.namespace}:${args.serviceAccount}`;
 
         this.role = new aws.iam.Role(`${name}-role`, {
             description: `IRSA role of the ${args.namespace}/${args.serviceAccount} service account`,

@@ -28,7 +28,7 @@ export interface MonitoringStackArgs {
     clusterName: pulumi.Input<string>;
     region: string;
     accountId: pulumi.Input<string>;
-    /** Where critical alerts go: a webhook URL, as a Pulumi secret; undefined leaves them in Alertmanager's UI. */
+    /** Where critical alerts go: a webhook URL, as a Pulumi secret; undefined leaves them in Alertmanager's UI. @default no receiver */
     alertWebhookUrl?: pulumi.Output<string>;
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -36,7 +36,7 @@ export interface MonitoringStackArgs {
 const selectPods = (labels: Record<string, string>) => ({ matchLabels: labels });
 
 /** The monitoring namespace's allows on top of its default deny. */
-export function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
+function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
         allowDns,
         allowSameNamespace,

@@ -8,7 +8,7 @@ import { smallestAllocatable } from "./instanceTypes";
 import { nodeUserData } from "./nodeConfig";
 
 /** The minimal managed policies of a node: join the cluster and pull images. The CNI's are on its own IRSA role. */
-export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
+const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
 
 const EKS_TAINT_EFFECT = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
 
@@ -55,8 +55,6 @@ export function nodeGroupCapacity(group: NodeGroupSettings): NodeGroupCapacity {
 export class NodeGroups extends pulumi.ComponentResource {
     readonly nodeRole: aws.iam.Role;
     readonly nodeSecurityGroup: aws.ec2.SecurityGroup;
-    readonly launchTemplates: Record<string, aws.ec2.LaunchTemplate> = {};
-    readonly nodeGroups: Record<string, eks.ManagedNodeGroup> = {};
     readonly capacity: NodeGroupCapacity[];
 
     constructor(name: string, args: NodeGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -105,9 +103,8 @@ export class NodeGroups extends pulumi.ComponentResource {
                     tags: { ...args.tags, Name: `${args.clusterName}-${group.name}` },
                 })),
             }, parent);
-            this.launchTemplates[group.name] = launchTemplate;
 
-            this.nodeGroups[group.name] = new eks.ManagedNodeGroup(`${name}-${group.name}`, {
+            new eks.ManagedNodeGroup(`${name}-${group.name}`, {
                 cluster: args.cluster,
                 // A prefix, so that a change that replaces the group can create the new one first.
                 nodeGroupNamePrefix: `${group.name}-`,

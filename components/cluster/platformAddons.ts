@@ -5,9 +5,9 @@ import { managedAddon } from "./eksCluster";
 import { chartRelease, resources } from "./helm";
 import { PodIdentityRole } from "./podIdentity";
 
-export const STORAGE_CLASS_NAME = "gp3";
-export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
-export const AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
+const STORAGE_CLASS_NAME = "gp3";
+const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
+const AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
 
 export interface ClusterAddonsArgs {
     clusterName: string;
@@ -25,7 +25,7 @@ export interface ClusterAddonsArgs {
  * may resize or shrink only the groups tagged `k8s.io/cluster-autoscaler/<cluster>: owned`, which EKS puts on
  * this cluster's managed node groups and nobody else's.
  */
-export function autoscalerPolicy(clusterName: string, region: string): string {
+function autoscalerPolicy(clusterName: string, region: string): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [

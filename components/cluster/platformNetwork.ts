@@ -7,7 +7,7 @@ import { resources } from "./helm";
 import { MONITORING_NAMESPACE } from "./monitoringStack";
 
 /** What a platform container that names no resources gets (the platform namespaces' LimitRange). */
-export const PLATFORM_CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
+const PLATFORM_CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 /** The charts' hook and certificate jobs: short-lived, small. */
 export const JOB_RESOURCES = resources("10m", "32Mi", "100m", "64Mi");
 

@@ -78,7 +78,7 @@ export const NODE_DAEMON_SETS: NodeDaemonSet[] = [
     },
 ];
 
-export function daemonSet(name: string): NodeDaemonSet {
+function daemonSet(name: string): NodeDaemonSet {
     const found = NODE_DAEMON_SETS.find((d) => d.name === name);
     if (!found) throw new Error(`no daemon set named ${name} in NODE_DAEMON_SETS`);
     return found;

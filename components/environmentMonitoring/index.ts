@@ -5,8 +5,8 @@ import { dashboard } from "./dashboard";
 import { METRICS_CONTRACT } from "./metrics";
 
 /** The annotation the Grafana sidecar files a dashboard under (its `folderAnnotation`). */
-export const GRAFANA_FOLDER_ANNOTATION = "grafana_folder";
-export const GRAFANA_FOLDER = "Fintrax";
+const GRAFANA_FOLDER_ANNOTATION = "grafana_folder";
+const GRAFANA_FOLDER = "Fintrax";
 
 type Label = { key: string; value: string };
 
@@ -31,8 +31,6 @@ export interface EnvironmentMonitoringArgs extends AlertScope {
  * `environment` variable starts at this environment.
  */
 export class EnvironmentMonitoring extends pulumi.ComponentResource {
-    readonly alerts: string[];
-
     constructor(name: string, args: EnvironmentMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:observability:EnvironmentMonitoring", name, {}, opts);
         const parent = { parent: this };
@@ -54,7 +52,6 @@ export class EnvironmentMonitoring extends pulumi.ComponentResource {
         }
 
         const rules = alertRules(args);
-        this.alerts = rules.map((rule) => rule.alert);
         new k8s.apiextensions.CustomResource(`${name}-rules`, {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "PrometheusRule",
@@ -72,6 +69,6 @@ export class EnvironmentMonitoring extends pulumi.ComponentResource {
             data: { [`fintrax-${args.environment}.json`]: JSON.stringify(dashboard(args), null, 2) },
         }, parent);
 
-        this.registerOutputs({ alerts: this.alerts });
+        this.registerOutputs({ alerts: rules.map((rule) => rule.alert) });
     }
 }

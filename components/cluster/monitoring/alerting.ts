@@ -7,14 +7,14 @@ export const ALERTMANAGER_CONFIG_NAME = "platform-alerting";
 export const ALERT_RECEIVER_SECRET = "alert-receivers";
 export const WEBHOOK_URL_KEY = "webhook-url";
 /** Production's alerts carry `severity: critical` (index.ts sets it by tier), as do the platform's pages. */
-export const PAGING_SEVERITY = "critical";
+const PAGING_SEVERITY = "critical";
 
 /**
  * The Alertmanager routing: alerts of severity critical go to the webhook receiver (when one is
  * configured); everything else stays in Alertmanager's UI. The receiver reads its URL from a Secret, so the
  * URL is in neither the Helm values nor the AlertmanagerConfig.
  */
-export function alertmanagerConfigSpec(webhookConfigured: boolean) {
+function alertmanagerConfigSpec(webhookConfigured: boolean) {
     const onCall = webhookConfigured
         ? [{
             name: "on-call",
@@ -64,7 +64,7 @@ export const CERTIFICATE_ALERTS = [
 
 export interface PlatformAlertingArgs {
     namespace: pulumi.Input<string>;
-    /** The webhook URL, a Pulumi secret (cluster config `alertWebhookUrl`); undefined: no receiver. */
+    /** The webhook URL, a Pulumi secret (cluster config `alertWebhookUrl`). @default no receiver */
     webhookUrl?: pulumi.Output<string>;
     /** Labels the shared Prometheus selects rules by. */
     ruleLabels: Record<string, string>;
