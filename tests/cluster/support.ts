@@ -60,7 +60,7 @@ export function committedClusterPlan(): Promise<StackRun> {
 }
 
 /** The Helm releases (v3 Release or v4 Chart) a run plans: chart, version and values as the provider gets them. */
-export const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
+const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
 export function helmReleases(run: StackRun): Array<{ name: string; chart: string; version: string; values: Record<string, unknown> }> {
     return run.resources.filter((r) => HELM_TYPES.includes(r.type)).map((r) => ({
         name: r.name,
