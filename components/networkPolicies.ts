@@ -5,7 +5,12 @@ import { EXPOSED_LABEL, namespaceNameSelector } from "./labels";
 /** The EC2 instance metadata service: a pod that reaches it can take the node's IAM credentials. */
 export const METADATA_CIDR = "169.254.169.254/32";
 
-const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+/** NetworkPolicy ports: these TCP ports. */
+export const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+/** A NetworkPolicy peer: any address but the instance metadata service's. */
+export const everywhereButMetadata = { ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDR] } };
+/** A pod selector: the pods carrying all these labels. */
+export const podsLabelled = (labels: Record<string, string>) => ({ matchLabels: labels });
 
 /** Where pods reach the API server: the `kubernetes` Service's ClusterIP and the control plane's interfaces. */
 export interface KubernetesApiAddresses {

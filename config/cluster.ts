@@ -2,7 +2,7 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
 import { INSTANCE_TYPE_NAMES } from "../model/instanceTypes";
 import { TAINT_EFFECTS, type ClusterSettings, type NodeGroupSettings } from "../model/clusterSettings";
-import { boolean, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
+import { boolean, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr, uniqueItems } from "./fields";
 import { checkClusterAddresses, DEFAULT_DATABASE_SUBNET_CIDRS, DEFAULT_PRIVATE_SUBNET_CIDRS, DEFAULT_SERVICE_CIDR, serviceCidr } from "./clusterAddresses";
 import { ConfigError, parseConfig, readNamespace } from "./load";
 import { TIERS, type Tier } from "../model/tiers";
@@ -35,13 +35,6 @@ const taint = z.strictObject({
     effect: z.enum(TAINT_EFFECTS, { error: `must be one of ${TAINT_EFFECTS.join(", ")}` }),
 });
 
-const uniqueItems = <T>(what: string) => (list: T[], ctx: z.core.$RefinementCtx<T[]>) => {
-    list.forEach((item, index) => {
-        const first = list.indexOf(item);
-        if (first !== index) ctx.addIssue({ code: "custom", path: [index], message: `must not repeat ${what} ${JSON.stringify(item)} (also at [${first}])` });
-    });
-};
-
 const nodeGroup = z.strictObject({
     instanceTypes: z.array(z.enum(INSTANCE_TYPE_NAMES, {
         error: `must be an instance type the capacity table knows: ${INSTANCE_TYPE_NAMES.join(", ")} (add others to model/instanceTypes.ts)`,
@@ -65,11 +58,9 @@ const nodeGroup = z.strictObject({
 });
 
 /**
- * Seed 000's node configuration and seed 001's network, the defaults `Pulumi.shared.yaml` spells out,
- * but for one number: the general group may grow to 10 nodes, not 6. The quotas are promises; with prefix
- * delegation a t3.medium reserves 1.4Gi for the kubelet, so six of them hold about 13Gi of requests while
- * the environments' and platform namespaces' quotas ask for 19.5Gi. At the desired size (3) nothing changes,
- * so neither does the cost; the autoscaler only adds nodes when the quotas are actually used.
+ * Seed 000's node configuration, the defaults `Pulumi.shared.yaml` spells out, but for one number: the
+ * general group may grow to 10 nodes, not 6, because six cannot hold every namespace's quota at once
+ * (README, "Capacity", has the arithmetic; the plan's capacity check enforces it).
  */
 const DEFAULT_NODE_GROUPS = {
     general: {

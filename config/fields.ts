@@ -44,22 +44,35 @@ export function checkLimitsCoverRequests(value: CpuAndMemoryPair, ctx: z.Refinem
 
 interface CpuAndMemoryPair { requests: CpuAndMemory; limits: CpuAndMemory }
 
+/** Every item whose key repeats an earlier item's, with the index of the first; items without a key are skipped. */
+function repeats<T>(list: readonly T[], keyOf: (item: T) => unknown): Array<{ index: number; first: number; key: unknown }> {
+    const seen = new Map<unknown, number>();
+    const found: Array<{ index: number; first: number; key: unknown }> = [];
+    list.forEach((item, index) => {
+        const key = keyOf(item);
+        if (key === undefined) return;
+        if (seen.has(key)) found.push({ index, first: seen.get(key)!, key });
+        else seen.set(key, index);
+    });
+    return found;
+}
+
 /**
  * Adds an issue at `[index, field]` for every item whose `field` repeats an earlier item's; items without
  * the field are skipped. `what` finishes the message: `must be unique: <list>[0] <what> "x"`.
  */
 export function checkUnique<T>(list: readonly T[], field: keyof T & string, ctx: z.RefinementCtx, listName: string, what: string): void {
-    const seen = new Map<unknown, number>();
-    list.forEach((item, index) => {
-        const value = item?.[field];
-        if (value === undefined) return;
-        if (seen.has(value)) {
-            ctx.addIssue({ code: "custom", path: [index, field], message: `must be unique: ${listName}[${seen.get(value)}] ${what} ${JSON.stringify(value)}` });
-        } else {
-            seen.set(value, index);
-        }
-    });
+    for (const { index, first, key } of repeats(list, (item) => item?.[field])) {
+        ctx.addIssue({ code: "custom", path: [index, field], message: `must be unique: ${listName}[${first}] ${what} ${JSON.stringify(key)}` });
+    }
 }
+
+/** A refinement of a list of plain values: an issue at every repeat, `must not repeat <what> "x" (also at [0])`. */
+export const uniqueItems = <T>(what: string) => (list: readonly T[], ctx: z.RefinementCtx) => {
+    for (const { index, first, key } of repeats(list, (item) => item)) {
+        ctx.addIssue({ code: "custom", path: [index], message: `must not repeat ${what} ${JSON.stringify(key)} (also at [${first}])` });
+    }
+};
 
 export const requestsAndLimits = z
     .strictObject({ requests: cpuAndMemory, limits: cpuAndMemory })

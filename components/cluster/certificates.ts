@@ -2,11 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Quota } from "../../model/resources";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
-import type { KubernetesApiAddresses } from "../networkPolicies";
+import { everywhereButMetadata, type KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
 import { chartRelease, resources } from "./helm";
 import { IrsaRole } from "./iam";
 import { PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
-import { everywhereButMetadata, JOB_RESOURCES, platformBaseline, platformNamespace, tcp } from "./platformNetwork";
+import { JOB_RESOURCES, platformBaseline, platformNamespace } from "./platformNetwork";
 import { certManagerDns01Policy } from "./route53";
 
 const CERT_MANAGER_NAMESPACE = "cert-manager";
@@ -32,7 +32,7 @@ function certManagerNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses
         {
             name: "allow-webhook",
             spec: {
-                podSelector: { matchLabels: { "app.kubernetes.io/name": "webhook" } },
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "webhook" }),
                 policyTypes: ["Ingress"],
                 ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(10250) }],
             },

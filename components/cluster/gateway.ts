@@ -3,10 +3,10 @@ import * as k8s from "@pulumi/kubernetes";
 import type { Quota } from "../../model/resources";
 import type { GatewayExport } from "../../model/clusterExports";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
-import type { KubernetesApiAddresses } from "../networkPolicies";
+import { type KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
 import { ENVIRONMENT_NAMESPACE_LABEL } from "../labels";
 import { chartRelease, chartSource, resources } from "./helm";
-import { JOB_RESOURCES, platformBaseline, platformNamespace, tcp } from "./platformNetwork";
+import { JOB_RESOURCES, platformBaseline, platformNamespace } from "./platformNetwork";
 
 const GATEWAY_NAMESPACE = "envoy-gateway-system";
 const GATEWAY_CLASS_NAME = "envoy";
@@ -22,7 +22,7 @@ const TLS_SECRET = "edge-tls";
 const GATEWAY_QUOTA: Quota = { requests: { cpu: "600m", memory: "1Gi" }, limits: { cpu: "4", memory: "3Gi" }, pods: 8 };
 
 /** Envoy Gateway's labels on every proxy pod (internal/infrastructure/kubernetes/proxy/resource.go, EnvoyAppLabel, v1.9.0). */
-const proxyPods = { matchLabels: { "app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" } };
+const proxyPods = podsLabelled({ "app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" });
 /** Envoy listens 10000 above a privileged listener port (internal/gatewayapi/translator.go, wellKnownPortShift, v1.9.0). */
 const PROXY_PORTS = [10080, 10443];
 
@@ -40,7 +40,7 @@ function gatewayNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): N
             // the controller's pods with its name (charts/gateway-helm/templates/_helpers.tpl, eg.selectorLabels, v1.9.0).
             name: "allow-admission-webhook",
             spec: {
-                podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway-helm" } },
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "gateway-helm" }),
                 policyTypes: ["Ingress"],
                 ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(9443) }],
             },

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import type { ContainerResources } from "../../model/resources";
 import { ChartName, CHARTS } from "./versions";
 
 /**
@@ -32,6 +33,6 @@ export function chartSource(name: ChartName): { chart: string; version: string; 
 }
 
 /** Kubernetes resources for a container: requests and limits, both always set. */
-export function resources(cpu: string, memory: string, cpuLimit: string, memoryLimit: string) {
+export function resources(cpu: string, memory: string, cpuLimit: string, memoryLimit: string): ContainerResources {
     return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
 }

@@ -4,11 +4,11 @@ import * as random from "@pulumi/random";
 import type { Quota } from "../../model/resources";
 import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { platformLabels, namespaceNameSelector } from "../labels";
-import { allowDns, allowKubernetesApi, allowSameNamespace, KubernetesApiAddresses, METADATA_CIDR } from "../networkPolicies";
+import { allowDns, allowKubernetesApi, allowSameNamespace, everywhereButMetadata, KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
 import { chartRelease } from "./helm";
 import { PlatformAlerting } from "./monitoring/alerting";
 import { CloudWatchExporter } from "./monitoring/cloudwatchExporter";
-import { GRAFANA_ADMIN_SECRET, MONITORING_NAMESPACE, PROMETHEUS_RELEASE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
+import { GRAFANA_ADMIN_SECRET, LOKI_PORT, MONITORING_NAMESPACE, PROMETHEUS_RELEASE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
 import { alloyValues, lokiValues, MonitoringScheduling, prometheusStackValues } from "./monitoring/values";
 
 /** Re-exported for the stack and the ingress component, which import them from here. */
@@ -33,8 +33,6 @@ export interface MonitoringStackArgs {
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
-const selectPods = (labels: Record<string, string>) => ({ matchLabels: labels });
-
 /** The monitoring namespace's allows on top of its default deny. */
 function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
@@ -48,16 +46,13 @@ function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses)
             spec: {
                 podSelector: {},
                 policyTypes: ["Egress"],
-                egress: [{
-                    to: [{ ipBlock: { cidr: vpcCidr } }],
-                    ports: [10250, 9100].map((port) => ({ protocol: "TCP", port })),
-                }],
+                egress: [{ to: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(10250, 9100) }],
             },
         },
         {
             name: "allow-prometheus-scrape",
             spec: {
-                podSelector: selectPods({ "app.kubernetes.io/name": "prometheus" }),
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "prometheus" }),
                 policyTypes: ["Egress"],
                 egress: [{ to: [{ namespaceSelector: {} }] }],
             },
@@ -65,25 +60,25 @@ function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses)
         {
             name: "allow-alertmanager-receivers",
             spec: {
-                podSelector: selectPods({ "app.kubernetes.io/name": "alertmanager" }),
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "alertmanager" }),
                 policyTypes: ["Egress"],
-                egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDR] } }], ports: [{ protocol: "TCP", port: 443 }] }],
+                egress: [{ to: [everywhereButMetadata], ports: tcp(443) }],
             },
         },
         {
             name: "allow-log-shipping",
             spec: {
-                podSelector: selectPods({ "app.kubernetes.io/name": "loki" }),
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "loki" }),
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [{ namespaceSelector: namespaceNameSelector("kube-system") }], ports: [{ protocol: "TCP", port: 3100 }] }],
+                ingress: [{ from: [{ namespaceSelector: namespaceNameSelector("kube-system") }], ports: tcp(LOKI_PORT) }],
             },
         },
         {
             name: "allow-operator-webhook",
             spec: {
-                podSelector: selectPods({ app: `${PROMETHEUS_RELEASE}-operator` }),
+                podSelector: podsLabelled({ app: `${PROMETHEUS_RELEASE}-operator` }),
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: [{ protocol: "TCP", port: 10250 }] }],
+                ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(10250) }],
             },
         },
     ];

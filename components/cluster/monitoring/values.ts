@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { resources } from "../helm";
+import { RESTRICTED_POD_SECURITY } from "../../podSecurity";
 import { requestsOf } from "../versions";
 import { ALERTMANAGER_CONFIG_NAME } from "./alerting";
 import { ALLOY_CONFIG } from "./alloyPipeline";
-import { GRAFANA_ADMIN_SECRET, GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, PROMETHEUS_SELECTOR_LABEL } from "./names";
+import { GRAFANA_ADMIN_SECRET, GRAFANA_DASHBOARD_LABEL, LOKI_URL, PROMETHEUS_SELECTOR_LABEL } from "./names";
 
 /**
  * The Helm values of the monitoring releases, one pure function each: the component passes them to the
@@ -122,7 +123,7 @@ export function prometheusStackValues(scheduling: MonitoringScheduling, storageC
                 name: "Loki",
                 type: "loki",
                 access: "proxy",
-                url: `http://loki.${MONITORING_NAMESPACE}.svc.cluster.local:3100`,
+                url: LOKI_URL,
             }],
         },
         // A pod on every node (all taints tolerated), in kube-system: see the class comment.
@@ -141,8 +142,8 @@ export function lokiValues(scheduling: MonitoringScheduling, storageClassName: p
         deploymentMode: "SingleBinary",
         loki: {
             auth_enabled: false,
-            // The chart's non-root defaults plus the seccomp profile the restricted level requires.
-            podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+            // The chart's non-root defaults (user 10001) plus the seccomp profile the restricted level requires.
+            podSecurityContext: RESTRICTED_POD_SECURITY,
             commonConfig: { replication_factor: 1 },
             storage: { type: "filesystem" },
             schemaConfig: {
