@@ -10,6 +10,11 @@ export interface ContainerResources {
     limits: { cpu: string; memory: string };
 }
 
+/** A container's requests and limits, both always set: a container without limits is refused by the pack. */
+export function containerResources(cpu: string, memory: string, cpuLimit: string, memoryLimit: string): ContainerResources {
+    return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
+}
+
 /**
  * What persistent volumes a namespace may claim (ResourceQuota `requests.storage`, `persistentvolumeclaims`).
  * The services are stateless and their data lives in RDS, so this is scratch space, capped so that `kubectl

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import { CHARTS } from "../components/cluster/versions";
+import { CHARTS } from "../components/cluster/charts";
 import type { KubeObject } from "./planObjects";
 
 /**

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Quota } from "../../model/resources";
+import { containerResources, type Quota } from "../../model/resources";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
 import { everywhereButMetadata, type KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
-import { chartRelease, resources } from "./helm";
+import { chartRelease } from "./helm";
 import { IrsaRole } from "./iam";
-import { PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
+import { PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
 import { JOB_RESOURCES, platformBaseline, platformNamespace } from "./platformNetwork";
 import { certManagerDns01Policy } from "./route53";
 
@@ -69,8 +69,8 @@ export interface CertificatesArgs {
     region: string;
     oidcProviderArn: pulumi.Input<string>;
     oidcIssuer: pulumi.Input<string>;
-    /** Kube-prometheus-stack's CRDs: the chart's ServiceMonitor needs them. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** Kube-prometheus-stack's CRDs (the chart's ServiceMonitor needs them) and the cluster add-ons. */
+    afterPlatform: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -107,13 +107,13 @@ export class Certificates extends pulumi.ComponentResource {
             values: {
                 crds: { enabled: true, keep: true },
                 serviceAccount: { name: CERT_MANAGER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
-                resources: resources("50m", "128Mi", "200m", "256Mi"),
-                webhook: { resources: resources("20m", "32Mi", "100m", "64Mi") },
-                cainjector: { resources: resources("20m", "128Mi", "100m", "256Mi") },
+                resources: containerResources("50m", "128Mi", "200m", "256Mi"),
+                webhook: { resources: containerResources("20m", "32Mi", "100m", "64Mi") },
+                cainjector: { resources: containerResources("20m", "128Mi", "100m", "256Mi") },
                 startupapicheck: { resources: JOB_RESOURCES },
                 prometheus: { enabled: true, servicemonitor: { enabled: true, labels: monitored } },
             },
-        }, { ...parent, dependsOn: [namespace, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [namespace, ...args.afterPlatform] });
 
         this.issuers = [
             [CLUSTER_ISSUER_NAME, "https://acme-v02.api.letsencrypt.org/directory"],

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
-import { AWS_MANAGED_POLICY, IrsaRole, serviceTrustPolicy } from "./iam";
+import { awsManagedPolicyArn, IrsaRole, serviceTrustPolicy } from "./iam";
 
 /** Every control-plane log type EKS has; the policy pack requires at least api, audit and authenticator. */
 const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -83,7 +83,7 @@ export class EksCluster extends pulumi.ComponentResource {
         }, parent);
         const clusterPolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster-policy`, {
             role: clusterRole.name,
-            policyArn: AWS_MANAGED_POLICY("AmazonEKSClusterPolicy"),
+            policyArn: awsManagedPolicyArn("AmazonEKSClusterPolicy"),
         }, parent);
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Quota } from "../../model/resources";
+import { containerResources, type Quota } from "../../model/resources";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
 import type { KubernetesApiAddresses } from "../networkPolicies";
-import { chartRelease, resources } from "./helm";
+import { chartRelease } from "./helm";
 import { IrsaRole } from "./iam";
-import { PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
+import { PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
 import { allowEgressAwsApis, platformBaseline, platformNamespace } from "./platformNetwork";
 import { externalDnsPolicy } from "./route53";
 
@@ -25,7 +25,8 @@ export interface ExternalDnsArgs {
     gatewayNamespace: pulumi.Input<string>;
     oidcProviderArn: pulumi.Input<string>;
     oidcIssuer: pulumi.Input<string>;
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** The gateway (its Gateway is what external-dns reads) and the monitoring CRDs (the chart's ServiceMonitor). */
+    afterPlatform: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -53,7 +54,7 @@ function externalDnsValues(args: Pick<ExternalDnsArgs, "region" | "clusterName" 
         txtPrefix: "extdns-%{record_type}.",
         interval: "1m",
         serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
-        resources: resources("50m", "64Mi", "200m", "128Mi"),
+        resources: containerResources("50m", "64Mi", "200m", "128Mi"),
         serviceMonitor: { enabled: true, additionalLabels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value } },
     };
 }
@@ -80,7 +81,7 @@ export class ExternalDns extends pulumi.ComponentResource {
             releaseName: "external-dns",
             namespace: namespace.namespaceName,
             values: externalDnsValues(args, role.arn),
-        }, { ...parent, dependsOn: [namespace, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [namespace, ...args.afterPlatform] });
         this.registerOutputs({});
     }
 }

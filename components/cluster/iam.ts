@@ -23,7 +23,7 @@ export function serviceTrustPolicy(service: string, sourceAccount?: string): str
  * some under a path (`service-role/AmazonEBSCSIDriverPolicy`). tests/reference checks every ARN the
  * programs name against reference/aws-managed-policies.json.
  */
-export const AWS_MANAGED_POLICY = (pathAndName: string) => `arn:aws:iam::aws:policy/${pathAndName}`;
+export const awsManagedPolicyArn = (pathAndName: string): string => `arn:aws:iam::aws:policy/${pathAndName}`;
 
 /** The resource-name part of a managed policy: its name without the path. */
 const policyName = (pathAndName: string) => pathAndName.split("/").pop()!;
@@ -38,7 +38,7 @@ export interface RolePolicies {
 /** A workload role's permissions: its managed policy attachments and its inline policy. */
 export function attachPolicies(name: string, role: aws.iam.Role, policies: RolePolicies, parent: pulumi.Resource): void {
     for (const policy of policies.managedPolicies ?? []) {
-        new aws.iam.RolePolicyAttachment(`${name}-${policyName(policy)}`, { role: role.name, policyArn: AWS_MANAGED_POLICY(policy) }, { parent });
+        new aws.iam.RolePolicyAttachment(`${name}-${policyName(policy)}`, { role: role.name, policyArn: awsManagedPolicyArn(policy) }, { parent });
     }
     if (policies.inlinePolicy) new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policies.inlinePolicy }, { parent });
 }

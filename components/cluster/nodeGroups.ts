@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import type { NodeGroupCapacity } from "../../model/clusterExports";
 import type { NodeGroupSettings } from "../../model/clusterSettings";
-import { AWS_MANAGED_POLICY, serviceTrustPolicy } from "./iam";
+import { awsManagedPolicyArn, serviceTrustPolicy } from "./iam";
 import { smallestAllocatable } from "./instanceTypes";
 import { nodeUserData } from "./nodeConfig";
 
@@ -25,7 +25,7 @@ export interface NodeGroupsArgs {
     /** Tags for the instances and volumes the launch templates start (provider default tags stop at the template). */
     tags: Record<string, string>;
     /** Nodes register only once these exist (the VPC CNI and kube-proxy add-ons). */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    networkingAddons: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Per-node capacity of one group, as the offline plan's capacity check reads it. */
@@ -67,7 +67,7 @@ export class NodeGroups extends pulumi.ComponentResource {
         }, parent);
         const attachments = NODE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
             role: this.nodeRole.name,
-            policyArn: AWS_MANAGED_POLICY(policy),
+            policyArn: awsManagedPolicyArn(policy),
         }, parent));
 
         this.nodeSecurityGroup = new aws.ec2.SecurityGroup(`${name}-nodes`, {
@@ -124,7 +124,7 @@ export class NodeGroups extends pulumi.ComponentResource {
                 // group, and puts the discovery tags on the ASG itself; labels and taints are read through
                 // eks:DescribeNodegroup.
                 taints: group.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECT[t.effect] })),
-            }, { ...parent, dependsOn: [...attachments, ...args.dependsOn] });
+            }, { ...parent, dependsOn: [...attachments, ...args.networkingAddons] });
         }
 
         this.capacity = args.groups.map(nodeGroupCapacity);

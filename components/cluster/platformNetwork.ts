@@ -1,15 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Quota } from "../../model/resources";
+import { containerResources, type Quota } from "../../model/resources";
 import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { namespaceNameSelector, platformLabels } from "../labels";
 import { allowDns, allowKubernetesApi, allowSameNamespace, everywhereButMetadata, KubernetesApiAddresses, tcp } from "../networkPolicies";
-import { resources } from "./helm";
 import { MONITORING_NAMESPACE } from "./monitoring/names";
 
 /** What a platform container that names no resources gets (the platform namespaces' LimitRange). */
 const PLATFORM_CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 /** The charts' hook and certificate jobs: short-lived, small. */
-export const JOB_RESOURCES = resources("10m", "32Mi", "100m", "64Mi");
+export const JOB_RESOURCES = containerResources("10m", "32Mi", "100m", "64Mi");
 
 /** Policies every edge platform namespace needs: DNS, their own pods, the API server, Prometheus. */
 export function platformBaseline(api: KubernetesApiAddresses, metricsPorts: number[]): NamedNetworkPolicy[] {

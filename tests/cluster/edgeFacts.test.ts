@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { CHARTS } from "../../components/cluster/versions";
+import { CHARTS } from "../../components/cluster/charts";
 import type { StackRun } from "../../plan/runtime";
 import { committedClusterPlan, ofType, release } from "./support";
 

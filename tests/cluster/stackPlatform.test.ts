@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { StackRun } from "../../plan/runtime";
 import { validateKubernetesObjects } from "../../plan/kubernetesSchema";
-import { CHARTS } from "../../components/cluster/versions";
+import { CHARTS } from "../../components/cluster/charts";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
 import { committedClusterPlan, one, ofType, planCluster, release, TYPES } from "./support";
 

@@ -69,7 +69,7 @@ export interface PlatformAlertingArgs {
     /** Labels the shared Prometheus selects rules by. */
     ruleLabels: Record<string, string>;
     /** The Prometheus Operator's CRDs come with the kube-prometheus-stack release. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    crdsFrom: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -79,7 +79,7 @@ export interface PlatformAlertingArgs {
 export class PlatformAlerting extends pulumi.ComponentResource {
     constructor(name: string, args: PlatformAlertingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:PlatformAlerting", name, {}, opts);
-        const after = { parent: this, dependsOn: args.dependsOn };
+        const after = { parent: this, dependsOn: args.crdsFrom };
         if (args.webhookUrl) {
             new k8s.core.v1.Secret(`${name}-receivers`, {
                 metadata: { name: ALERT_RECEIVER_SECRET, namespace: args.namespace, labels: platformLabels() },

@@ -69,8 +69,8 @@ export interface CloudWatchExporterArgs {
     region: string;
     accountId: pulumi.Input<string>;
     scheduling: MonitoringScheduling;
-    /** The ServiceMonitor CRD and the Pod Identity agent must exist first. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** The ServiceMonitor CRD (and, before that release, the Pod Identity agent) must exist first. */
+    crdsFrom: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -110,7 +110,7 @@ export class CloudWatchExporter extends pulumi.ComponentResource {
             releaseName: CLOUDWATCH_EXPORTER,
             namespace: args.namespace,
             values: cloudwatchExporterValues(args.scheduling, args.region),
-        }, { ...parent, dependsOn: [association, egress, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [association, egress, ...args.crdsFrom] });
         this.registerOutputs({});
     }
 }

@@ -11,13 +11,11 @@ import { CloudWatchExporter } from "./monitoring/cloudwatchExporter";
 import { GRAFANA_ADMIN_SECRET, LOKI_PORT, MONITORING_NAMESPACE, PROMETHEUS_RELEASE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
 import { alloyValues, lokiValues, MonitoringScheduling, prometheusStackValues } from "./monitoring/values";
 
-/** Re-exported for the stack and the ingress component, which import them from here. */
-export { GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
 /** The monitoring namespace's quota (seed 000). */
 export const MONITORING_QUOTA: Quota = { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 15 };
 const CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 
-export interface MonitoringStackArgs {
+export interface ObservabilityArgs {
     vpcCidr: string;
     kubernetesApi: KubernetesApiAddresses;
     /** Node selector and tolerations that put a pod on the monitoring node group. */
@@ -30,7 +28,8 @@ export interface MonitoringStackArgs {
     accountId: pulumi.Input<string>;
     /** Where critical alerts go: a webhook URL, as a Pulumi secret; undefined leaves them in Alertmanager's UI. @default no receiver */
     alertWebhookUrl?: pulumi.Output<string>;
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** The cluster add-ons (the StorageClass and CSI driver for the volumes, CoreDNS): the first release waits for them. */
+    afterAddons: pulumi.Input<pulumi.Resource>[];
 }
 
 /** The monitoring namespace's allows on top of its default deny. */
@@ -93,11 +92,12 @@ function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses)
  * neither count against the monitoring quota (a pod per node would exhaust its 15 pods) nor need the
  * host access the namespace's Pod Security level (restricted, like every namespace we create) forbids.
  */
-export class MonitoringStack extends pulumi.ComponentResource {
+export class Observability extends pulumi.ComponentResource {
     readonly namespaceName: pulumi.Output<string>;
     readonly prometheusStack: k8s.helm.v3.Release;
 
-    constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The type token predates the class's name; changing it would change every child's URN.
         super("fintrax:cluster:MonitoringStack", name, {}, opts);
         const parent = { parent: this };
         const scheduling = { nodeSelector: args.nodeSelector, tolerations: args.tolerations };
@@ -124,13 +124,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
             releaseName: PROMETHEUS_RELEASE,
             namespace: this.namespaceName,
             values: prometheusStackValues(scheduling, args.storageClassName),
-        }, { ...parent, dependsOn: [namespace, adminSecret, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [namespace, adminSecret, ...args.afterAddons] });
 
         new PlatformAlerting(`${name}-alerting`, {
             namespace: this.namespaceName,
             webhookUrl: args.alertWebhookUrl,
             ruleLabels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value },
-            dependsOn: [this.prometheusStack],
+            crdsFrom: [this.prometheusStack],
         }, parent);
 
         new CloudWatchExporter(`${name}-cloudwatch-exporter`, {
@@ -139,7 +139,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             region: args.region,
             accountId: args.accountId,
             scheduling,
-            dependsOn: [this.prometheusStack],
+            crdsFrom: [this.prometheusStack],
         }, parent);
 
         const loki = chartRelease(`${name}-loki`, {

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Quota } from "../../model/resources";
+import { containerResources, type Quota } from "../../model/resources";
 import type { GatewayExport } from "../../model/clusterExports";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
 import { type KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
 import { ENVIRONMENT_NAMESPACE_LABEL } from "../labels";
-import { chartRelease, chartSource, resources } from "./helm";
+import { chartRelease, chartSource } from "./helm";
 import { JOB_RESOURCES, platformBaseline, platformNamespace } from "./platformNetwork";
 
 const GATEWAY_NAMESPACE = "envoy-gateway-system";
@@ -73,7 +73,7 @@ function envoyProxyDefaults() {
                             maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: proxyPods,
                         }],
                     },
-                    container: { resources: resources("100m", "128Mi", "1", "512Mi") },
+                    container: { resources: containerResources("100m", "128Mi", "1", "512Mi") },
                 },
                 envoyPDB: { minAvailable: 1 },
                 envoyService: {
@@ -143,7 +143,7 @@ export interface EdgeGatewayArgs {
     domain: string;
     clusterIssuerName: pulumi.Input<string>;
     /** cert-manager and its issuers (the Certificate), the monitoring CRDs. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    afterPlatform: pulumi.Input<pulumi.Resource>[];
     /** Keep the CRDs: deleting one deletes every object of its kind, every environment's routes included. */
     protect: boolean;
 }
@@ -184,7 +184,7 @@ export class EdgeGateway extends pulumi.ComponentResource {
                 crds: { enabled: false },
                 deployment: {
                     replicas: 1,
-                    envoyGateway: { resources: resources("100m", "256Mi", "500m", "512Mi") },
+                    envoyGateway: { resources: containerResources("100m", "256Mi", "500m", "512Mi") },
                 },
                 podDisruptionBudget: { minAvailable: 0 },
                 certgen: { job: { resources: JOB_RESOURCES } },
@@ -209,7 +209,7 @@ export class EdgeGateway extends pulumi.ComponentResource {
                 issuerRef: { kind: "ClusterIssuer", name: args.clusterIssuerName },
                 privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
             },
-        }, { ...parent, dependsOn: [namespace, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [namespace, ...args.afterPlatform] });
         const gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, definition, { ...parent, dependsOn: [gatewayClass, certificate] });
         new k8s.apiextensions.CustomResource(`${name}-https-redirect`, httpsRedirect(definition.metadata.name), { ...parent, dependsOn: [gateway] });
 
