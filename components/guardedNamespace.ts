@@ -41,7 +41,7 @@ export interface GuardedNamespaceArgs {
 /**
  * A namespace that cannot be used without its guardrails: quota, container defaults, default-deny
  * networking and Pod Security labels are created with it, never separately. Both the environments and the
- * cluster's monitoring namespace are made from this.
+ * cluster's platform namespaces (components/cluster/platformNetwork.ts, platformNamespace()) are made from this.
  */
 export class GuardedNamespace extends pulumi.ComponentResource {
     readonly namespace: k8s.core.v1.Namespace;

@@ -2,10 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Quota } from "../../model/resources";
-import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
+import type { NamedNetworkPolicy } from "../guardedNamespace";
 import { platformLabels, namespaceNameSelector } from "../labels";
 import { allowDns, allowKubernetesApi, allowSameNamespace, everywhereButMetadata, KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
 import { chartRelease } from "./helm";
+import { platformNamespace } from "./platformNetwork";
 import { PlatformAlerting } from "./monitoring/alerting";
 import { CloudWatchExporter } from "./monitoring/cloudwatchExporter";
 import { GRAFANA_ADMIN_SECRET, LOKI_PORT, MONITORING_NAMESPACE, PROMETHEUS_RELEASE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
@@ -13,7 +14,6 @@ import { alloyValues, lokiValues, MonitoringScheduling, prometheusStackValues } 
 
 /** The monitoring namespace's quota (seed 000). */
 export const MONITORING_QUOTA: Quota = { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 15 };
-const CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 
 export interface ObservabilityArgs {
     vpcCidr: string;
@@ -102,14 +102,11 @@ export class Observability extends pulumi.ComponentResource {
         const parent = { parent: this };
         const scheduling = { nodeSelector: args.nodeSelector, tolerations: args.tolerations };
 
-        const namespace = new GuardedNamespace(name, {
-            name: MONITORING_NAMESPACE,
-            labels: platformLabels({ "fintrax.io/tier": "platform" }),
-            podSecurity: "restricted",
+        const namespace = platformNamespace(name, {
+            namespace: MONITORING_NAMESPACE,
             quota: MONITORING_QUOTA,
-            containerDefaults: CONTAINER_DEFAULTS,
             allow: monitoringNetworkPolicies(args.vpcCidr, args.kubernetesApi),
-        }, parent);
+        }, this);
         this.namespaceName = namespace.namespaceName;
 
         const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: true, overrideSpecial: "-_.~" }, parent);

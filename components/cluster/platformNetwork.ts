@@ -33,7 +33,7 @@ export const allowEgressAwsApis: NamedNetworkPolicy = {
     spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [everywhereButMetadata], ports: tcp(443) }] },
 };
 
-/** A namespace of the edge's platform components: guarded like an environment's, Pod Security `restricted`. */
+/** A namespace of the platform's components (monitoring, the edge's): guarded like an environment's, Pod Security `restricted`. */
 export function platformNamespace(name: string, args: { namespace: string; quota: Quota; allow: NamedNetworkPolicy[] }, parent: pulumi.Resource): GuardedNamespace {
     return new GuardedNamespace(name, {
         name: args.namespace,
