@@ -100,10 +100,13 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
         this.databaseName = named ? named.replace(/-/g, "_") : "fintrax";
         this.username = "fintrax";
         // Descriptions are immutable in AWS (a change replaces the group): the single database's stay as they were.
+        // The security group and the parameter group take a name prefix, not a name: their replacement creates the
+        // new one first and moves the instance over (an in-place update of the instance), which a fixed name would
+        // make collide with the old one; neither can be deleted first while the instance uses it.
         const which = named ? ` (database ${named})` : "";
 
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-security-group`, {
-            name: `${this.identifier}-database`,
+            namePrefix: `${this.identifier}-database-`,
             description: `PostgreSQL of the ${args.environment} environment${which}: 5432 from the cluster nodes only`,
             vpcId: args.vpcId,
             // No inline rules: the rule resources below are the only ones (and the provider removes AWS's
@@ -120,7 +123,7 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
         }, parent);
 
         const parameterGroup = new aws.rds.ParameterGroup(`${name}-parameters`, {
-            name: `${this.identifier}-postgres${POSTGRES_MAJOR_VERSION}`,
+            namePrefix: `${this.identifier}-postgres${POSTGRES_MAJOR_VERSION}-`,
             family: `postgres${POSTGRES_MAJOR_VERSION}`,
             description: `PostgreSQL ${POSTGRES_MAJOR_VERSION} for ${args.environment}${which}: TLS required`,
             parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }],

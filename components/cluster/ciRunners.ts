@@ -151,9 +151,10 @@ export class CiRunners extends pulumi.ComponentResource {
         // Out to HTTPS only: GitHub, the npm registry, the AWS APIs (through the NAT gateway) and the EKS API's
         // private endpoint. Never to the databases (5432) or the nodes. DNS goes to the VPC resolver, which
         // security groups do not filter.
+        // A prefix, not a name: a changed description replaces the group, creating the new one before the old goes.
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-${level}`, {
             vpcId: args.vpcId,
-            name: projectName,
+            namePrefix: `${projectName}-`,
             description: `CodeBuild GitHub Actions runners (${level}): HTTPS out only`,
             egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS: GitHub, npm, AWS APIs, the EKS API" }],
             tags: { Name: projectName },

@@ -59,7 +59,9 @@ for (const [stack, tier] of Object.entries(TIERS)) {
             const parameters = only(run, "aws:rds/parameterGroup:ParameterGroup");
             expect(parameters.inputs.family).to.equal("postgres16");
             expect(parameters.inputs.parameters).to.deep.equal([{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }]);
-            expect(instance.inputs.parameterGroupName).to.equal(parameters.inputs.name);
+            // The group's name is AWS's (a prefix and a suffix), so the instance is tied to it by the output it reads.
+            expect(parameters.inputs.namePrefix).to.equal(`fintrax-${stack}-postgres16-`);
+            expect(instance.propertyDependencies?.parameterGroupName).to.deep.equal([parameters.urn]);
         });
 
         it("admits 5432 from the cluster's node security group and nothing else", () => {
