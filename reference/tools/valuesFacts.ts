@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "fs";
-import * as path from "path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 
 /**

@@ -3,7 +3,8 @@ import type { StackRun } from "../../plan/runtime";
 import { validateKubernetesObjects } from "../../plan/kubernetesSchema";
 import { CHARTS } from "../../components/cluster/charts";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
-import { committedClusterPlan, one, ofType, planCluster, release, TYPES } from "./support";
+import { committedClusterPlan, planCluster, TYPES } from "./support";
+import { ofType, one, release } from "../support/resources";
 
 const CLUSTER = "fintrax-eks-shared";
 const MONITORING_TOLERATION = { key: "workload-type", operator: "Equal", value: "monitoring", effect: "NoSchedule" };

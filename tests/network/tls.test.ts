@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { X509Certificate } from "crypto";
+import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseCaBundle, RDS_CA_BUNDLE, RDS_CA_BUNDLE_FILE, rdsCaBundle } from "../../components/environmentDatabase";
 import { componentError } from "../support/components";
-import { committedPlan, named, ofKind } from "../support/environment";
+import { committedPlan } from "../support/environment";
+import { named, ofKind } from "../support/resources";
 
 const certificatesOf = (bundle: string) => (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem));
 

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "fs";
-import * as path from "path";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 
 /**
  * The project's copy of the public facts it relies on (reference/README.md says where each file came from
