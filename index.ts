@@ -50,6 +50,8 @@ export = async () => {
     }, onCluster);
     const namespace = namespaces.own;
     const extraNamespaces = settings.extraNamespaces.map((extra) => extra.name);
+    // Everything in the namespaces waits for the whole GuardedNamespace, not only the Namespace: a pod admitted
+    // before its quota, LimitRange and default-deny policy exist would run uncapped, without defaults, unfiltered.
     const inNamespace = { ...onCluster, dependsOn: [namespace, ...namespaces.extra] };
 
     const access = new EnvironmentAccess(`fintrax-${environment}-access`, {

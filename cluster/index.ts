@@ -97,6 +97,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
     }, onCluster);
 
     const oidc = { oidcProviderArn: cluster.oidcProvider.arn, oidcIssuer: cluster.oidcIssuer };
+    // The edge's charts ship ServiceMonitors, whose CRD comes with the kube-prometheus-stack release.
     const platformReady = [monitoring.prometheusStack, ...addons.ready];
     const certificates = new Certificates("certificates", {
         ...oidc,

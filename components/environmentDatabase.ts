@@ -56,7 +56,7 @@ const DATABASE_ENV = {
 
 export interface EnvironmentDatabaseArgs {
     environment: string;
-    /** Where the credentials Secret is created. */
+    /** The environment's namespace: the credentials Secret must live where the services that read it run. */
     namespace: pulumi.Input<string>;
     /** A `name` makes it one of several: `fintrax-<environment>-<name>`, database `<name>`, Secret `database-<name>`. */
     settings: NamedDatabaseSettings;

@@ -10,7 +10,10 @@ export interface ContainerResources {
     limits: { cpu: string; memory: string };
 }
 
-/** A container's requests and limits, both always set: a container without limits is refused by the pack. */
+/**
+ * A container's requests and limits, both always set: every namespace's quota caps limits as well as requests,
+ * so a container that names neither gets its LimitRange's defaults, which are sized for no chart in particular.
+ */
 export function containerResources(cpu: string, memory: string, cpuLimit: string, memoryLimit: string): ContainerResources {
     return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
 }

@@ -51,7 +51,10 @@ function daemonSet(name: string): NodeDaemonSet {
     return found;
 }
 
-/** One container's requests in the form a chart's `resources.requests` takes. */
+/**
+ * One container's requests, for a chart's `resources.requests`: the values read them from NODE_DAEMON_SETS, so
+ * the capacity check subtracts exactly what is installed.
+ */
 export function requestsOf(daemonSetName: string, container: string): { cpu: string; memory: string } {
     const found = daemonSet(daemonSetName).containers.find((c) => c.name === container);
     if (!found) throw new Error(`daemon set ${daemonSetName} has no container ${container}`);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
-/**
+/*
  * IAM documents for the cluster stack, written as JSON (not `aws.iam.getPolicyDocument` invokes) so that
  * the offline plan, the tests and the policy pack read the exact text IAM will get.
  */

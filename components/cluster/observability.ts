@@ -32,7 +32,10 @@ export interface ObservabilityArgs {
     afterAddons: pulumi.Input<pulumi.Resource>[];
 }
 
-/** The monitoring namespace's allows on top of its default deny. */
+/**
+ * The monitoring namespace's exceptions to its default deny, one per flow its releases need (scrapes, log
+ * shipping, alert delivery, the operator's webhook), so that each open path says who needs it.
+ */
 function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
         allowDns,

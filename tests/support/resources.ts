@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { PlannedResource, StackRun } from "../../plan/runtime";
 
-/**
+/*
  * Finding planned resources, for every suite: by Pulumi type, by Kubernetes kind, by logical name (the name the
  * program gave), by object name (`metadata.name`) or Helm release name. A lookup that finds nothing fails with
  * what there was instead.
