@@ -42,13 +42,11 @@ function principalSlug(arn: string): string {
 }
 
 /**
- * The EKS control plane and what must exist with it: a KMS key of our own for envelope encryption of
- * Secrets, the cluster's IAM role, its log group (so that retention is ours, not "never expire"), the
- * cluster itself (API authentication mode, no default node group, private endpoint, public endpoint only
- * for the configured CIDRs, every log type), the IAM OIDC provider for service-account roles, access
- * entries for the admins, the networking add-ons the nodes need before they can join (VPC CNI with
- * network-policy enforcement and prefix delegation, kube-proxy), and the Kubernetes provider every
- * Kubernetes object of the stack is created with.
+ * The EKS control plane and what must exist with it (docs/cluster.md, "What it creates", lists each resource).
+ * What pulumi-eks would otherwise make for us is ours, so that it can be reviewed, tested and policed: the
+ * Secrets encryption key, the log group (retention ours, not "never expire"), the OIDC provider, and the
+ * networking add-ons the nodes need before they can join. Every Kubernetes object of the stack is created with
+ * its `provider`.
  */
 export class EksCluster extends pulumi.ComponentResource {
     readonly cluster: eks.Cluster;

@@ -88,12 +88,11 @@ function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses)
 
 
 /**
- * The shared observability of seed 000: the `monitoring` namespace (with its quota, container defaults,
- * default deny and the allows the stack needs), kube-prometheus-stack (Prometheus, Alertmanager, Grafana
- * with a generated admin password from a Secret, kube-state-metrics) and Loki, all on the monitoring node
- * group; and the per-node agents — node-exporter and the Alloy log shipper — in kube-system, where they
- * neither count against the monitoring quota (a pod per node would exhaust its 15 pods) nor need the
- * host access the namespace's Pod Security level (restricted, like every namespace we create) forbids.
+ * The shared observability of seed 000 (docs/cluster.md, "What it creates", lists each resource): Prometheus,
+ * Alertmanager, Grafana and Loki in the guarded `monitoring` namespace, on the monitoring node group; and the
+ * per-node agents — node-exporter and the Alloy log shipper — in kube-system, where they neither count against
+ * the monitoring quota (a pod per node would exhaust its 15 pods) nor need the host access the namespace's Pod
+ * Security level (restricted, like every namespace we create) forbids.
  */
 export class Observability extends pulumi.ComponentResource {
     readonly namespaceName: pulumi.Output<string>;
