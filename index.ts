@@ -27,7 +27,7 @@ export = async () => {
         region: cluster.output("region") as pulumi.Output<aws.Region>,
         defaultTags: { tags: { environment, team: "fintrax", "cost-center": `fintrax-${environment}` } },
     });
-    const kubernetes = { providers: [cluster.provider, awsProvider] };
+    const onCluster = { providers: [cluster.provider, awsProvider] };
     const clusterNetwork = cluster.output("network");
     const tierDatabases = clusterNetwork.apply((network) => network.databaseSubnets[tier]);
 
@@ -47,10 +47,12 @@ export = async () => {
             egress: preset.egress,
         },
         protect: preset.protect,
-    }, kubernetes);
+    }, onCluster);
     const namespace = namespaces.own;
     const extraNamespaces = settings.extraNamespaces.map((extra) => extra.name);
-    const inNamespace = { ...kubernetes, dependsOn: [namespace, ...namespaces.extra] };
+    // Everything in the namespaces waits for the whole GuardedNamespace, not only the Namespace: a pod admitted
+    // before its quota, LimitRange and default-deny policy exist would run uncapped, without defaults, unfiltered.
+    const inNamespace = { ...onCluster, dependsOn: [namespace, ...namespaces.extra] };
 
     const access = new EnvironmentAccess(`fintrax-${environment}-access`, {
         environment,

@@ -6,16 +6,16 @@ import { CiRunners } from "../components/cluster/ciRunners";
 import { EksCluster } from "../components/cluster/eksCluster";
 import { Certificates } from "../components/cluster/certificates";
 import { ExternalDns } from "../components/cluster/externalDns";
-import { EdgeGateway } from "../components/cluster/gateway";
-import {
-    GRAFANA_DASHBOARD_LABEL, MONITORING_QUOTA, MonitoringStack, PROMETHEUS_SELECTOR_LABEL,
-} from "../components/cluster/monitoringStack";
+import { EdgeGateway } from "../components/cluster/edgeGateway";
+import { GRAFANA_DASHBOARD_LABEL, PROMETHEUS_SELECTOR_LABEL } from "../components/cluster/monitoring/names";
+import { MONITORING_QUOTA, Observability } from "../components/cluster/observability";
 import { kubernetesApiAddresses, Network } from "../components/cluster/network";
 import { NodeGroups } from "../components/cluster/nodeGroups";
-import { ClusterAddons } from "../components/cluster/platformAddons";
+import { ClusterAddons } from "../components/cluster/clusterAddons";
 import { PlatformAccess } from "../components/cluster/platformAccess";
 import { PriorityClasses } from "../components/cluster/priorityClasses";
-import { AUTOSCALER_KUBERNETES_MINOR, daemonSetRequests } from "../components/cluster/versions";
+import { AUTOSCALER_KUBERNETES_MINOR } from "../components/cluster/charts";
+import { daemonSetRequests } from "../components/cluster/daemonSets";
 import { ALERT_WEBHOOK_KEY, CLUSTER_NAMESPACE, loadClusterSettings, MONITORING_NODE_LABEL } from "../config/cluster";
 import { stackFileName } from "../config/load";
 import { TIER_PRESETS } from "../config/tiers";
@@ -32,7 +32,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
     const settings = loadClusterSettings(stackFileName("cluster/"));
     if (settings.kubernetesVersion !== AUTOSCALER_KUBERNETES_MINOR) {
         pulumi.log.warn(`Kubernetes ${settings.kubernetesVersion} runs with Cluster Autoscaler ${AUTOSCALER_KUBERNETES_MINOR}: ` +
-            "their minor versions should match (bump the cluster-autoscaler chart in components/cluster/versions.ts).");
+            "their minor versions should match (bump the cluster-autoscaler chart in components/cluster/charts.ts).");
     }
 
     if (!settings.alertWebhookConfigured) {
@@ -68,22 +68,22 @@ export = async (): Promise<Exported<ClusterExports>> => {
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
         groups,
         tags: settings.tags,
-        dependsOn: cluster.networkingAddons,
+        networkingAddons: cluster.networkingAddons,
     }, onAws);
 
     const onCluster = { providers: { aws: awsProvider, kubernetes: cluster.provider } };
     const accountId = aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId;
     const addons = new ClusterAddons("addons", {
         clusterName: settings.clusterName,
-        clusterNameOutput: cluster.clusterName,
+        cluster,
         region: settings.region,
         accountId,
-        dependsOn: [nodes],
+        afterNodes: [nodes],
     }, onCluster);
 
     const kubernetesApi = kubernetesApiAddresses(settings);
     const monitoringGroup = settings.nodeGroups.monitoring;
-    const monitoring = new MonitoringStack("monitoring", {
+    const monitoring = new Observability("monitoring", {
         vpcCidr: settings.vpcCidr,
         kubernetesApi,
         nodeSelector: { [MONITORING_NODE_LABEL.key]: MONITORING_NODE_LABEL.value },
@@ -93,10 +93,11 @@ export = async (): Promise<Exported<ClusterExports>> => {
         region: settings.region,
         accountId,
         alertWebhookUrl,
-        dependsOn: addons.ready,
+        afterAddons: addons.ready,
     }, onCluster);
 
     const oidc = { oidcProviderArn: cluster.oidcProvider.arn, oidcIssuer: cluster.oidcIssuer };
+    // The edge's charts ship ServiceMonitors, whose CRD comes with the kube-prometheus-stack release.
     const platformReady = [monitoring.prometheusStack, ...addons.ready];
     const certificates = new Certificates("certificates", {
         ...oidc,
@@ -105,14 +106,14 @@ export = async (): Promise<Exported<ClusterExports>> => {
         acmeEmail: settings.acmeEmail,
         hostedZone: settings.hostedZone,
         region: settings.region,
-        dependsOn: platformReady,
+        afterPlatform: platformReady,
     }, onCluster);
     const edge = new EdgeGateway("edge", {
         vpcCidr: settings.vpcCidr,
         kubernetesApi,
         domain: settings.hostedZone.domain,
         clusterIssuerName: certificates.clusterIssuerName,
-        dependsOn: [...certificates.issuers, ...platformReady],
+        afterPlatform: [...certificates.issuers, ...platformReady],
         protect: settings.protect,
     }, onCluster);
     new ExternalDns("external-dns", {
@@ -122,7 +123,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
         clusterName: settings.clusterName,
         hostedZone: settings.hostedZone,
         gatewayNamespace: edge.namespaceName,
-        dependsOn: [...edge.ready, ...platformReady],
+        afterPlatform: [...edge.ready, ...platformReady],
     }, onCluster);
 
     const priorities = new PriorityClasses("priorities", onCluster);

@@ -69,7 +69,7 @@ export const PLATFORM_DEPLOYER_CLUSTER_RULES: PolicyRule[] = [
 ];
 
 /** The workload kinds an environment runs; the app deployers edit them where their tier lets them. */
-export const WORKLOAD_RULES: PolicyRule[] = [
+const WORKLOAD_RULES: PolicyRule[] = [
     { apiGroups: [""], resources: ["services", "configmaps", "serviceaccounts", "persistentvolumeclaims"], verbs: WRITE },
     { apiGroups: ["apps"], resources: ["deployments", "deployments/scale"], verbs: WRITE },
     { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: WRITE },
@@ -87,7 +87,7 @@ const ROLLOUT_READS: PolicyRule[] = [
 ];
 
 /** The guardrail kinds: the environment stack writes them, nobody else in the namespace may. */
-export const GUARDRAIL_RULES: PolicyRule[] = [
+const GUARDRAIL_RULES: PolicyRule[] = [
     { apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: WRITE },
     { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: WRITE },
     { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: WRITE },

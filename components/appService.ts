@@ -9,17 +9,17 @@ export interface AppServiceArgs extends ServiceSpec {
     serviceName: string;
     namespace: pulumi.Input<string>;
     environment: string;
-    /** Secrets whose keys become environment variables (the database credentials, for example). */
+    /** Secrets whose keys become environment variables (the database credentials, for example). @default none */
     envFromSecrets?: pulumi.Input<string>[];
-    /** ConfigMaps mounted read-only into the container (the RDS CA bundle, for example). */
+    /** ConfigMaps mounted read-only into the container (the RDS CA bundle, for example). @default none */
     configMapMounts?: Array<{ configMap: pulumi.Input<string>; mountPath: string }>;
     rollout: { maxSurge: number; maxUnavailable: number };
     spreadAcrossZones: boolean;
     disruptionBudget: boolean;
     labels: Record<string, string>;
-    /** The cluster's PriorityClass for the pods (ClusterExports `priorityClasses`); unset: the cluster's default. */
+    /** The cluster's PriorityClass for the pods (ClusterExports `priorityClasses`). @default the cluster's default PriorityClass */
     priorityClassName?: pulumi.Input<string>;
-    /** CPU utilisation the autoscaler aims for, in percent of requests. */
+    /** CPU utilisation the autoscaler aims for, in percent of requests. @default 70 */
     targetCpuUtilization?: number;
 }
 

@@ -6,7 +6,7 @@ import { APP_DEPLOYER_BOUNDARY_NAME, appDeployerRules } from "./accessModel";
 export interface EnvironmentAccessArgs {
     environment: string;
     namespace: pulumi.Input<string>;
-    /** The environment's extra namespaces (seed 004's layers): the deployers get the same Role there. */
+    /** The environment's extra namespaces (seed 004's layers): the deployers get the same Role there. @default none */
     extraNamespaces?: string[];
     clusterName: pulumi.Input<string>;
     /** `edit` lets the deployers change workloads; `view` (production) lets them only look. */

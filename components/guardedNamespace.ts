@@ -18,6 +18,7 @@ export interface GuardedNamespaceArgs {
      * For namespaces whose users are people (the environments): no LoadBalancer or NodePort Service (the
      * quota admits none, whoever applies it) and persistent volumes within this budget. Platform namespaces
      * that need a load balancer or volumes leave it out.
+     * @default no Service-type or storage limits beyond the quota's CPU, memory and pods
      */
     closedWithStorage?: StorageBudget;
     /** What a container that names no resources gets (LimitRange default requests and limits). */
@@ -27,16 +28,20 @@ export interface GuardedNamespaceArgs {
     /**
      * The tier whose platform identities (components/accessModel.ts) are bound in the namespace before anything
      * else is created in it: a platform deployer has its rights in an environment namespace only through this.
+     * @default no platform bindings
      */
     platformBindingsFor?: string;
-    /** Keep the namespace (and so everything in it) from being deleted by an update or destroy. */
+    /**
+     * Keep the namespace (and so everything in it) from being deleted by an update or destroy.
+     * @default false
+     */
     protect?: boolean;
 }
 
 /**
  * A namespace that cannot be used without its guardrails: quota, container defaults, default-deny
  * networking and Pod Security labels are created with it, never separately. Both the environments and the
- * cluster's monitoring namespace are made from this.
+ * cluster's platform namespaces (components/cluster/platformNetwork.ts, platformNamespace()) are made from this.
  */
 export class GuardedNamespace extends pulumi.ComponentResource {
     readonly namespace: k8s.core.v1.Namespace;

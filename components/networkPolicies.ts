@@ -5,7 +5,12 @@ import { EXPOSED_LABEL, namespaceNameSelector } from "./labels";
 /** The EC2 instance metadata service: a pod that reaches it can take the node's IAM credentials. */
 export const METADATA_CIDR = "169.254.169.254/32";
 
-const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+/** NetworkPolicy ports: these TCP ports. */
+export const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+/** A NetworkPolicy peer: any address but the instance metadata service's. */
+export const everywhereButMetadata = { ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDR] } };
+/** A pod selector: the pods carrying all these labels. */
+export const podsLabelled = (labels: Record<string, string>) => ({ matchLabels: labels });
 
 /** Where pods reach the API server: the `kubernetes` Service's ClusterIP and the control plane's interfaces. */
 export interface KubernetesApiAddresses {
@@ -59,7 +64,7 @@ export const allowSameNamespace: NamedNetworkPolicy = {
 };
 
 /** Ingress from every pod of another namespace (the ingress controller's, Prometheus's) to selected pods. */
-export function allowFromNamespace(
+function allowFromNamespace(
     name: string,
     namespace: pulumi.Input<string>,
     podLabels: Record<string, string> = {},
@@ -78,7 +83,7 @@ export function allowFromNamespace(
 }
 
 /** Traffic both ways between the namespaces of one environment (its own and its extra ones), and no other. */
-export function allowEnvironmentNamespaces(peers: pulumi.Input<string>[]): NamedNetworkPolicy[] {
+function allowEnvironmentNamespaces(peers: pulumi.Input<string>[]): NamedNetworkPolicy[] {
     if (!peers.length) return [];
     const namespaces = peers.map((namespace) => ({ namespaceSelector: namespaceNameSelector(namespace) }));
     return [{
@@ -96,7 +101,7 @@ export interface EnvironmentNetworkArgs {
     /** The environment's tier's database subnets: PostgreSQL is reachable there and nowhere else. */
     databaseCidrs: pulumi.Input<string[]>;
     egress: "open" | "allowlist";
-    /** The environment's other namespaces, which this one exchanges traffic with. */
+    /** The environment's other namespaces, which this one exchanges traffic with. @default none */
     peers?: pulumi.Input<string>[];
 }
 

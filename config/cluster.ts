@@ -2,7 +2,7 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
 import { INSTANCE_TYPE_NAMES } from "../model/instanceTypes";
 import { TAINT_EFFECTS, type ClusterSettings, type NodeGroupSettings } from "../model/clusterSettings";
-import { boolean, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr } from "./fields";
+import { boolean, dnsLabel, dnsName, iamPrincipalArn, integer, ipv4Cidr, uniqueItems } from "./fields";
 import { checkClusterAddresses, DEFAULT_DATABASE_SUBNET_CIDRS, DEFAULT_PRIVATE_SUBNET_CIDRS, DEFAULT_SERVICE_CIDR, serviceCidr } from "./clusterAddresses";
 import { ConfigError, parseConfig, readNamespace } from "./load";
 import { TIERS, type Tier } from "../model/tiers";
@@ -35,13 +35,6 @@ const taint = z.strictObject({
     effect: z.enum(TAINT_EFFECTS, { error: `must be one of ${TAINT_EFFECTS.join(", ")}` }),
 });
 
-const uniqueItems = <T>(what: string) => (list: T[], ctx: z.core.$RefinementCtx<T[]>) => {
-    list.forEach((item, index) => {
-        const first = list.indexOf(item);
-        if (first !== index) ctx.addIssue({ code: "custom", path: [index], message: `must not repeat ${what} ${JSON.stringify(item)} (also at [${first}])` });
-    });
-};
-
 const nodeGroup = z.strictObject({
     instanceTypes: z.array(z.enum(INSTANCE_TYPE_NAMES, {
         error: `must be an instance type the capacity table knows: ${INSTANCE_TYPE_NAMES.join(", ")} (add others to model/instanceTypes.ts)`,
@@ -64,16 +57,12 @@ const nodeGroup = z.strictObject({
     }
 });
 
-export type NodeGroupConfig = z.output<typeof nodeGroup>;
-
 /**
- * Seed 000's node configuration and seed 001's network, the defaults `Pulumi.shared.yaml` spells out,
- * but for one number: the general group may grow to 10 nodes, not 6. The quotas are promises; with prefix
- * delegation a t3.medium reserves 1.4Gi for the kubelet, so six of them hold about 13Gi of requests while
- * the environments' and platform namespaces' quotas ask for 19.5Gi. At the desired size (3) nothing changes,
- * so neither does the cost; the autoscaler only adds nodes when the quotas are actually used.
+ * Seed 000's node configuration, the defaults `Pulumi.shared.yaml` spells out, but for one number: the
+ * general group may grow to 10 nodes, not 6, because six cannot hold every namespace's quota at once
+ * (README, "Capacity", has the arithmetic; the plan's capacity check enforces it).
  */
-export const DEFAULT_NODE_GROUPS = {
+const DEFAULT_NODE_GROUPS = {
     general: {
         instanceTypes: ["t3.medium"], capacityType: "ON_DEMAND",
         minSize: 2, desiredSize: 3, maxSize: 10, diskSizeGb: 50,
@@ -92,10 +81,10 @@ export const DEFAULT_NODE_GROUPS = {
  * the VPC (components/cluster/ciRunners.ts, docs/delivery.md). List office or VPN ranges only to reach the
  * API from outside as well.
  */
-export const DEFAULT_API_CIDRS: string[] = [];
+const DEFAULT_API_CIDRS: string[] = [];
 
 /** The CI runners' defaults; `repository` is the GitHub repository whose workflow jobs they run. */
-export const DEFAULT_CI_RUNNERS = { repository: "fintrax/fintrax-platform", concurrentJobs: 4 };
+const DEFAULT_CI_RUNNERS = { repository: "fintrax/fintrax-platform", concurrentJobs: 4 };
 
 const ciRunners = z.strictObject({
     repository: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository as owner/name"),
@@ -105,7 +94,7 @@ const ciRunners = z.strictObject({
         "must be an AWS CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<uuid>)").optional(),
     concurrentJobs: integer(1, 20),
 }).default(DEFAULT_CI_RUNNERS);
-export const DEFAULT_REGION = "us-east-1";
+const DEFAULT_REGION = "us-east-1";
 
 /**
  * What a `secure:` value reads as in the offline plan, which cannot decrypt it (plan/stackConfig.ts): the
@@ -140,7 +129,7 @@ const availabilityZone = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "m
  * A hosted zone id is `Z` and up to 31 more capitals and digits (Route53 API reference, `HostedZone.Id`,
  * "Maximum length of 32", read 2026-12-01); the placeholder is not a real zone.
  */
-export const PLACEHOLDER_HOSTED_ZONE = { domain: "fintrax.example.com", zoneId: "Z0000000000000EXAMPLE" } as const;
+const PLACEHOLDER_HOSTED_ZONE = { domain: "fintrax.example.com", zoneId: "Z0000000000000EXAMPLE" } as const;
 
 const hostedZone = z.strictObject({
     domain: dnsName.refine((name) => name.includes("."), "must be a registered domain with at least two labels, such as fintrax.example.com"),

@@ -12,7 +12,7 @@ import { pinnedImage } from "./fields";
 import { DEFAULT_SERVICES, TIER_PRESETS, TierPreset, tierFor } from "./tiers";
 import { TIERS, type Tier } from "../model/tiers";
 
-export const ENVIRONMENT_NAMESPACE = "fintrax";
+const ENVIRONMENT_NAMESPACE = "fintrax";
 
 const replicaRange = z
     .strictObject({ min: integer(1, 100), max: integer(1, 100) })

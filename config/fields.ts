@@ -17,8 +17,8 @@ export const dnsName = z.string().regex(
 /** A quantity the API server accepts for requests, limits and quota: well formed and not negative. */
 const nonNegativeQuantity = (value: string) => isQuantity(value) && parseQuantity(value) >= 0;
 
-export const cpuQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes CPU quantity such as 250m or 2");
-export const memoryQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes memory quantity such as 256Mi or 4Gi");
+const cpuQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes CPU quantity such as 250m or 2");
+const memoryQuantity = z.string().refine(nonNegativeQuantity, "must be a non-negative Kubernetes memory quantity such as 256Mi or 4Gi");
 
 /**
  * An image pinned by a tag (not `latest`), a digest, or both (`repo:1.4.2@sha256:…`, where the digest is what
@@ -30,7 +30,7 @@ export const pinnedImage = z.string().regex(
 ).refine((image) => !/:latest$/.test(image), "must not use the mutable tag 'latest': pin a version or a digest");
 
 export const cpuAndMemory = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
-export type CpuAndMemory = z.output<typeof cpuAndMemory>;
+type CpuAndMemory = z.output<typeof cpuAndMemory>;
 
 /** Adds an issue for every limit below its request (the API server rejects those); skips malformed ones. */
 export function checkLimitsCoverRequests(value: CpuAndMemoryPair, ctx: z.RefinementCtx): void {
@@ -44,22 +44,35 @@ export function checkLimitsCoverRequests(value: CpuAndMemoryPair, ctx: z.Refinem
 
 interface CpuAndMemoryPair { requests: CpuAndMemory; limits: CpuAndMemory }
 
+/** Every item whose key repeats an earlier item's, with the index of the first; items without a key are skipped. */
+function repeats<T>(list: readonly T[], keyOf: (item: T) => unknown): Array<{ index: number; first: number; key: unknown }> {
+    const seen = new Map<unknown, number>();
+    const found: Array<{ index: number; first: number; key: unknown }> = [];
+    list.forEach((item, index) => {
+        const key = keyOf(item);
+        if (key === undefined) return;
+        if (seen.has(key)) found.push({ index, first: seen.get(key)!, key });
+        else seen.set(key, index);
+    });
+    return found;
+}
+
 /**
  * Adds an issue at `[index, field]` for every item whose `field` repeats an earlier item's; items without
  * the field are skipped. `what` finishes the message: `must be unique: <list>[0] <what> "x"`.
  */
 export function checkUnique<T>(list: readonly T[], field: keyof T & string, ctx: z.RefinementCtx, listName: string, what: string): void {
-    const seen = new Map<unknown, number>();
-    list.forEach((item, index) => {
-        const value = item?.[field];
-        if (value === undefined) return;
-        if (seen.has(value)) {
-            ctx.addIssue({ code: "custom", path: [index, field], message: `must be unique: ${listName}[${seen.get(value)}] ${what} ${JSON.stringify(value)}` });
-        } else {
-            seen.set(value, index);
-        }
-    });
+    for (const { index, first, key } of repeats(list, (item) => item?.[field])) {
+        ctx.addIssue({ code: "custom", path: [index, field], message: `must be unique: ${listName}[${first}] ${what} ${JSON.stringify(key)}` });
+    }
 }
+
+/** A refinement of a list of plain values: an issue at every repeat, `must not repeat <what> "x" (also at [0])`. */
+export const uniqueItems = <T>(what: string) => (list: readonly T[], ctx: z.RefinementCtx) => {
+    for (const { index, first, key } of repeats(list, (item) => item)) {
+        ctx.addIssue({ code: "custom", path: [index], message: `must not repeat ${what} ${JSON.stringify(key)} (also at [${first}])` });
+    }
+};
 
 export const requestsAndLimits = z
     .strictObject({ requests: cpuAndMemory, limits: cpuAndMemory })

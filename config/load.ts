@@ -53,7 +53,7 @@ export function readNamespace(namespace: string, all: Record<string, string> = p
 }
 
 /** `["services", 2, "replicas", "min"]` → `fintrax:services[2].replicas.min`. */
-export function keyPath(namespace: string, path: ReadonlyArray<PropertyKey>): string {
+function keyPath(namespace: string, path: ReadonlyArray<PropertyKey>): string {
     let text = namespace;
     path.forEach((part, index) => {
         if (typeof part === "number") text += `[${part}]`;

@@ -83,5 +83,3 @@ export interface ClusterExports {
     priorityClasses: Record<WorkloadPriority, string>;
     region: string;
 }
-
-export const SECRET_CLUSTER_EXPORTS: ReadonlyArray<keyof ClusterExports> = ["kubeconfig"];

@@ -52,7 +52,7 @@ function goVersion(): string {
  * Where the binaries live: a cache outside the repository, named after everything that decides what gets
  * built (both modules' go.mod and go.sum, and the Go version), so a change to either rebuilds and nothing else does.
  */
-export function binaryDir(version = goVersion()): string {
+function binaryDir(version = goVersion()): string {
     const hash = createHash("sha256").update(version);
     for (const module of MODULES) {
         for (const file of ["go.mod", "go.sum"]) hash.update(readFileSync(path.join(module.dir, file)));

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import { CHARTS } from "../components/cluster/versions";
+import { CHARTS } from "../components/cluster/charts";
 import type { KubeObject } from "./planObjects";
 
 /**
@@ -11,7 +11,7 @@ import type { KubeObject } from "./planObjects";
  * release ships them, in a folder of its Go module, fetched at run time through the Go module proxy into the
  * module cache (`go mod download`), so no other project's YAML is kept in this repository.
  */
-export const CRD_SOURCES = [
+const CRD_SOURCES = [
     {
         // ServiceMonitor, PrometheusRule: kube-prometheus-stack 83.7.0 ships Prometheus Operator v0.90.1 (its
         // appVersion, ../shared/reference/helm-charts.json, read 2026-12-01).

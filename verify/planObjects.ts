@@ -62,8 +62,3 @@ export function kubernetesObjects(report: PlanReport, stack: string): KubeObject
         .filter((o) => typeof o.apiVersion === "string" && typeof o.kind === "string")
         .map(unmask);
 }
-
-/** The API group of an apiVersion ("" for the core group). */
-export function apiGroup(apiVersion: string): string {
-    return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
-}

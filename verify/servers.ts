@@ -15,7 +15,7 @@ import type { Pki } from "./pki";
  * gives it and were not re-read here. Plus ValidatingAdmissionPolicy (the project's CEL policies; on by default
  * upstream since 1.30). PodSecurity is in AWS's list.
  */
-export const EKS_ADMISSION_PLUGINS = [
+const EKS_ADMISSION_PLUGINS = [
     "NodeRestriction", "ExtendedResourceToleration", "NamespaceLifecycle", "LimitRanger", "ServiceAccount",
     "TaintNodesByCondition", "PodSecurity", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass",
     "StorageObjectInUseProtection", "PersistentVolumeClaimResize", "RuntimeClass", "CertificateApproval",
@@ -24,7 +24,7 @@ export const EKS_ADMISSION_PLUGINS = [
 ];
 
 /** EKS's default service CIDR when none is given (its CreateCluster kubernetesNetworkConfig documentation). */
-export const SERVICE_CIDR = "10.100.0.0/16";
+const SERVICE_CIDR = "10.100.0.0/16";
 
 /** The controllers the suite relies on: namespace deletion, quota accounting, service accounts, workloads. */
 const CONTROLLERS = [
@@ -33,7 +33,7 @@ const CONTROLLERS = [
 ];
 
 /** A free TCP port on 127.0.0.1 (asked of the kernel, then released for the server to bind). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
         const server = createServer();
         server.once("error", reject);

@@ -19,8 +19,6 @@ export interface AdmissionPoliciesArgs {
  * cluster-scoped, so the cluster stack owns them; the environments only carry the label.
  */
 export class AdmissionPolicies extends pulumi.ComponentResource {
-    readonly policyNames: string[];
-
     constructor(name: string, args: AdmissionPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:AdmissionPolicies", name, {}, opts);
         const labels = platformLabels();
@@ -44,7 +42,6 @@ export class AdmissionPolicies extends pulumi.ComponentResource {
         new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-${scopeBinding.metadata.name}`, {
             metadata: { ...scopeBinding.metadata, labels }, spec: scopeBinding.spec,
         }, { parent: this, dependsOn: [scopePolicy] });
-        this.policyNames = [...ADMISSION_RULES, platformDeployerScopeRule].map((rule) => rule.name);
-        this.registerOutputs({ policyNames: this.policyNames });
+        this.registerOutputs({ policyNames: [...ADMISSION_RULES, platformDeployerScopeRule].map((rule) => rule.name) });
     }
 }

@@ -1,23 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Quota } from "../../model/resources";
+import { containerResources, type Quota } from "../../model/resources";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
-import type { KubernetesApiAddresses } from "../networkPolicies";
-import { chartRelease, resources } from "./helm";
+import { everywhereButMetadata, type KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
+import { chartRelease } from "./helm";
 import { IrsaRole } from "./iam";
-import { PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
-import { everywhereButMetadata, JOB_RESOURCES, platformBaseline, platformNamespace, tcp } from "./platformNetwork";
+import { PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
+import { JOB_RESOURCES, platformBaseline, platformNamespace } from "./platformNetwork";
 import { certManagerDns01Policy } from "./route53";
 
-export const CERT_MANAGER_NAMESPACE = "cert-manager";
-export const CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager";
-export const CLUSTER_ISSUER_NAME = "letsencrypt";
-export const STAGING_CLUSTER_ISSUER_NAME = "letsencrypt-staging";
+const CERT_MANAGER_NAMESPACE = "cert-manager";
+const CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager";
+const CLUSTER_ISSUER_NAME = "letsencrypt";
+const STAGING_CLUSTER_ISSUER_NAME = "letsencrypt-staging";
 
 /** Its pods at full size, one rolling-update surge and the hook job. */
-export const CERT_MANAGER_QUOTA: Quota = { requests: { cpu: "300m", memory: "768Mi" }, limits: { cpu: "1", memory: "1Gi" }, pods: 6 };
+const CERT_MANAGER_QUOTA: Quota = { requests: { cpu: "300m", memory: "768Mi" }, limits: { cpu: "1", memory: "1Gi" }, pods: 6 };
 
-export function certManagerNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
+function certManagerNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
         ...platformBaseline(api, [9402]),
         {
@@ -32,7 +32,7 @@ export function certManagerNetworkPolicies(vpcCidr: string, api: KubernetesApiAd
         {
             name: "allow-webhook",
             spec: {
-                podSelector: { matchLabels: { "app.kubernetes.io/name": "webhook" } },
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "webhook" }),
                 policyTypes: ["Ingress"],
                 ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(10250) }],
             },
@@ -45,7 +45,7 @@ export function certManagerNetworkPolicies(vpcCidr: string, api: KubernetesApiAd
  * role (ambient credentials, which ClusterIssuers may use by default). DNS-01 is the one challenge that
  * certifies a wildcard (the previews' `*.<domain>`), and it needs no route from the internet to the cluster.
  */
-export function letsEncryptIssuer(name: string, server: string, email: string, zone: { domain: string; zoneId: string }, region: string) {
+function letsEncryptIssuer(name: string, server: string, email: string, zone: { domain: string; zoneId: string }, region: string) {
     return {
         apiVersion: "cert-manager.io/v1",
         kind: "ClusterIssuer",
@@ -69,8 +69,8 @@ export interface CertificatesArgs {
     region: string;
     oidcProviderArn: pulumi.Input<string>;
     oidcIssuer: pulumi.Input<string>;
-    /** Kube-prometheus-stack's CRDs: the chart's ServiceMonitor needs them. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** Kube-prometheus-stack's CRDs (the chart's ServiceMonitor needs them) and the cluster add-ons. */
+    afterPlatform: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -107,13 +107,13 @@ export class Certificates extends pulumi.ComponentResource {
             values: {
                 crds: { enabled: true, keep: true },
                 serviceAccount: { name: CERT_MANAGER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
-                resources: resources("50m", "128Mi", "200m", "256Mi"),
-                webhook: { resources: resources("20m", "32Mi", "100m", "64Mi") },
-                cainjector: { resources: resources("20m", "128Mi", "100m", "256Mi") },
+                resources: containerResources("50m", "128Mi", "200m", "256Mi"),
+                webhook: { resources: containerResources("20m", "32Mi", "100m", "64Mi") },
+                cainjector: { resources: containerResources("20m", "128Mi", "100m", "256Mi") },
                 startupapicheck: { resources: JOB_RESOURCES },
                 prometheus: { enabled: true, servicemonitor: { enabled: true, labels: monitored } },
             },
-        }, { ...parent, dependsOn: [namespace, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [namespace, ...args.afterPlatform] });
 
         this.issuers = [
             [CLUSTER_ISSUER_NAME, "https://acme-v02.api.letsencrypt.org/directory"],

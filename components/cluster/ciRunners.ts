@@ -50,12 +50,12 @@ export const runnerProjectName = (level: RunnerTrustLevel) => `fintrax-runner-${
  */
 export const RUNNER_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
 /** 4 vCPU and 7 GB: `npm ci` and a plan of four stacks in minutes (BUILD_GENERAL1_SMALL has 2 vCPU, 3 GB). */
-export const RUNNER_COMPUTE_TYPE = "BUILD_GENERAL1_MEDIUM";
+const RUNNER_COMPUTE_TYPE = "BUILD_GENERAL1_MEDIUM";
 
 export interface CiRunnersArgs {
     /** `owner/name` of the GitHub repository whose workflow jobs the runners take. */
     repository: string;
-    /** An existing CodeConnections connection to GitHub; otherwise one is created (pending until approved). */
+    /** An existing CodeConnections connection to GitHub; otherwise one is created (pending until approved). @default a new connection */
     connectionArn?: string;
     /** At most this many jobs per level at once (CodeBuild's concurrent build limit of each project). */
     concurrentJobs: number;
@@ -64,6 +64,7 @@ export interface CiRunnersArgs {
     privateSubnetIds: pulumi.Input<string>[];
     /** The EKS cluster security group: the runners are admitted to the API server's private endpoint through it. */
     clusterSecurityGroupId: pulumi.Input<string>;
+    /** Days CloudWatch keeps the build logs. @default 90 */
     logRetentionDays?: number;
 }
 
@@ -82,7 +83,7 @@ function runnerTrustPolicy(projectArn: string): string {
 }
 
 /** What the runner needs to exist: write its own logs, attach to the private subnets, use the GitHub connection. */
-export function runnerPolicy(args: { logGroupArn: string; subnetArns: string[]; connectionArn: string; accountId: string; region: string }): string {
+function runnerPolicy(args: { logGroupArn: string; subnetArns: string[]; connectionArn: string; accountId: string; region: string }): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -150,9 +151,10 @@ export class CiRunners extends pulumi.ComponentResource {
         // Out to HTTPS only: GitHub, the npm registry, the AWS APIs (through the NAT gateway) and the EKS API's
         // private endpoint. Never to the databases (5432) or the nodes. DNS goes to the VPC resolver, which
         // security groups do not filter.
+        // A prefix, not a name: a changed description replaces the group, creating the new one before the old goes.
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-${level}`, {
             vpcId: args.vpcId,
-            name: projectName,
+            namePrefix: `${projectName}-`,
             description: `CodeBuild GitHub Actions runners (${level}): HTTPS out only`,
             egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS: GitHub, npm, AWS APIs, the EKS API" }],
             tags: { Name: projectName },

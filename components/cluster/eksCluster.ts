@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
-import { AWS_MANAGED_POLICY, IrsaRole, serviceTrustPolicy } from "./iam";
+import { awsManagedPolicyArn, IrsaRole, serviceTrustPolicy } from "./iam";
 
 /** Every control-plane log type EKS has; the policy pack requires at least api, audit and authenticator. */
-export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
 /** What the VPC CNI add-on is told: enforce NetworkPolicies, and hand out /28 prefixes instead of single IPs. */
 export const VPC_CNI_CONFIGURATION = {
@@ -29,25 +29,24 @@ export interface EksClusterArgs {
     endpointPublicAccessCidrs: string[];
     /** IAM principals given cluster-admin through access entries. */
     admins: string[];
+    /** Days CloudWatch keeps the control-plane logs. @default 90 */
     logRetentionDays?: number;
     /** `protect` on the cluster and its secrets key, and EKS deletion protection. */
     protect: boolean;
 }
 
 /** Access entry names from the principal: `arn:aws:iam::1:role/platform-admin` → `role-platform-admin`. */
-export function principalSlug(arn: string): string {
+function principalSlug(arn: string): string {
     const resource = arn.split(":").slice(5).join(":");
     return resource.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
 }
 
 /**
- * The EKS control plane and what must exist with it: a KMS key of our own for envelope encryption of
- * Secrets, the cluster's IAM role, its log group (so that retention is ours, not "never expire"), the
- * cluster itself (API authentication mode, no default node group, private endpoint, public endpoint only
- * for the configured CIDRs, every log type), the IAM OIDC provider for service-account roles, access
- * entries for the admins, the networking add-ons the nodes need before they can join (VPC CNI with
- * network-policy enforcement and prefix delegation, kube-proxy), and the Kubernetes provider every
- * Kubernetes object of the stack is created with.
+ * The EKS control plane and what must exist with it (docs/cluster.md, "What it creates", lists each resource).
+ * What pulumi-eks would otherwise make for us is ours, so that it can be reviewed, tested and policed: the
+ * Secrets encryption key, the log group (retention ours, not "never expire"), the OIDC provider, and the
+ * networking add-ons the nodes need before they can join. Every Kubernetes object of the stack is created with
+ * its `provider`.
  */
 export class EksCluster extends pulumi.ComponentResource {
     readonly cluster: eks.Cluster;
@@ -82,7 +81,7 @@ export class EksCluster extends pulumi.ComponentResource {
         }, parent);
         const clusterPolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster-policy`, {
             role: clusterRole.name,
-            policyArn: AWS_MANAGED_POLICY("AmazonEKSClusterPolicy"),
+            policyArn: awsManagedPolicyArn("AmazonEKSClusterPolicy"),
         }, parent);
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {

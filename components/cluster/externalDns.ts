@@ -1,19 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Quota } from "../../model/resources";
+import { containerResources, type Quota } from "../../model/resources";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
 import type { KubernetesApiAddresses } from "../networkPolicies";
-import { chartRelease, resources } from "./helm";
+import { chartRelease } from "./helm";
 import { IrsaRole } from "./iam";
-import { PROMETHEUS_SELECTOR_LABEL } from "./monitoringStack";
+import { PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
 import { allowEgressAwsApis, platformBaseline, platformNamespace } from "./platformNetwork";
 import { externalDnsPolicy } from "./route53";
 
-export const EXTERNAL_DNS_NAMESPACE = "external-dns";
-export const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
+const EXTERNAL_DNS_NAMESPACE = "external-dns";
+const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
 /** One replica (the chart's Recreate strategy: never two writers), its replacement and room for a second look. */
-export const EXTERNAL_DNS_QUOTA: Quota = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "400m", memory: "256Mi" }, pods: 2 };
+const EXTERNAL_DNS_QUOTA: Quota = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "400m", memory: "256Mi" }, pods: 2 };
 
-export function externalDnsNetworkPolicies(api: KubernetesApiAddresses): NamedNetworkPolicy[] {
+function externalDnsNetworkPolicies(api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [...platformBaseline(api, [7979]), allowEgressAwsApis];
 }
 
@@ -25,7 +25,8 @@ export interface ExternalDnsArgs {
     gatewayNamespace: pulumi.Input<string>;
     oidcProviderArn: pulumi.Input<string>;
     oidcIssuer: pulumi.Input<string>;
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** The gateway (its Gateway is what external-dns reads) and the monitoring CRDs (the chart's ServiceMonitor). */
+    afterPlatform: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -36,7 +37,7 @@ export interface ExternalDnsArgs {
  * change, deletions included, to records external-dns created for this cluster: what others wrote in the
  * zone is never touched.
  */
-export function externalDnsValues(args: Pick<ExternalDnsArgs, "region" | "clusterName" | "hostedZone" | "gatewayNamespace">, roleArn: pulumi.Input<string>) {
+function externalDnsValues(args: Pick<ExternalDnsArgs, "region" | "clusterName" | "hostedZone" | "gatewayNamespace">, roleArn: pulumi.Input<string>) {
     return {
         provider: { name: "aws" },
         env: [{ name: "AWS_DEFAULT_REGION", value: args.region }],
@@ -53,7 +54,7 @@ export function externalDnsValues(args: Pick<ExternalDnsArgs, "region" | "cluste
         txtPrefix: "extdns-%{record_type}.",
         interval: "1m",
         serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
-        resources: resources("50m", "64Mi", "200m", "128Mi"),
+        resources: containerResources("50m", "64Mi", "200m", "128Mi"),
         serviceMonitor: { enabled: true, additionalLabels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value } },
     };
 }
@@ -80,7 +81,7 @@ export class ExternalDns extends pulumi.ComponentResource {
             releaseName: "external-dns",
             namespace: namespace.namespaceName,
             values: externalDnsValues(args, role.arn),
-        }, { ...parent, dependsOn: [namespace, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [namespace, ...args.afterPlatform] });
         this.registerOutputs({});
     }
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ChartName, CHARTS } from "./versions";
+import { ChartName, CHARTS } from "./charts";
 
 /**
  * A Helm release of one of the pinned charts. The release name is fixed (not auto-named), so that the
@@ -29,9 +29,4 @@ export function chartSource(name: ChartName): { chart: string; version: string; 
     return chart.repo.startsWith("oci://")
         ? { chart: `${chart.repo}/${chart.chart}`, version: chart.version }
         : { chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo } };
-}
-
-/** Kubernetes resources for a container: requests and limits, both always set. */
-export function resources(cpu: string, memory: string, cpuLimit: string, memoryLimit: string) {
-    return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
 }

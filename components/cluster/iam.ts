@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
-/**
+/*
  * IAM documents for the cluster stack, written as JSON (not `aws.iam.getPolicyDocument` invokes) so that
  * the offline plan, the tests and the policy pack read the exact text IAM will get.
  */
@@ -23,22 +23,22 @@ export function serviceTrustPolicy(service: string, sourceAccount?: string): str
  * some under a path (`service-role/AmazonEBSCSIDriverPolicy`). tests/reference checks every ARN the
  * programs name against reference/aws-managed-policies.json.
  */
-export const AWS_MANAGED_POLICY = (pathAndName: string) => `arn:aws:iam::aws:policy/${pathAndName}`;
+export const awsManagedPolicyArn = (pathAndName: string): string => `arn:aws:iam::aws:policy/${pathAndName}`;
 
 /** The resource-name part of a managed policy: its name without the path. */
-export const policyName = (pathAndName: string) => pathAndName.split("/").pop()!;
+const policyName = (pathAndName: string) => pathAndName.split("/").pop()!;
 
 export interface RolePolicies {
-    /** AWS managed policies to attach, by path and name (`AmazonEKS_CNI_Policy`, `service-role/AmazonEBSCSIDriverPolicy`). */
+    /** AWS managed policies to attach, by path and name (`AmazonEKS_CNI_Policy`, `service-role/AmazonEBSCSIDriverPolicy`). @default none */
     managedPolicies?: string[];
-    /** An inline policy document of our own (JSON text). */
+    /** An inline policy document of our own (JSON text). @default none */
     inlinePolicy?: pulumi.Input<string>;
 }
 
 /** A workload role's permissions: its managed policy attachments and its inline policy. */
 export function attachPolicies(name: string, role: aws.iam.Role, policies: RolePolicies, parent: pulumi.Resource): void {
     for (const policy of policies.managedPolicies ?? []) {
-        new aws.iam.RolePolicyAttachment(`${name}-${policyName(policy)}`, { role: role.name, policyArn: AWS_MANAGED_POLICY(policy) }, { parent });
+        new aws.iam.RolePolicyAttachment(`${name}-${policyName(policy)}`, { role: role.name, policyArn: awsManagedPolicyArn(policy) }, { parent });
     }
     if (policies.inlinePolicy) new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policies.inlinePolicy }, { parent });
 }
@@ -59,12 +59,10 @@ export interface IrsaRoleArgs extends RolePolicies {
 export class IrsaRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
     readonly arn: pulumi.Output<string>;
-    readonly subject: string;
 
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:IrsaRole", name, {}, opts);
-        this.subject = `system:serviceaccount:${args.namespace}:${args.serviceAccount}`;
-        const subject = this.subject;
+        const subject = `system:serviceaccount:${args.namespace}:${args.serviceAccount}`;
 
         this.role = new aws.iam.Role(`${name}-role`, {
             description: `IRSA role of the ${args.namespace}/${args.serviceAccount} service account`,

@@ -10,6 +10,7 @@ import { serviceTrustPolicy } from "./iam";
 /** The network part of the cluster settings (one subnet of each tier per zone, in the zones' order). */
 export interface NetworkArgs extends Pick<ClusterSettings,
     "clusterName" | "vpcCidr" | "availabilityZones" | "publicSubnetCidrs" | "privateSubnetCidrs" | "databaseSubnetCidrs" | "natGateways" | "protect"> {
+    /** Days CloudWatch keeps the VPC flow logs. @default 90 */
     flowLogRetentionDays?: number;
 }
 
@@ -45,7 +46,6 @@ export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     readonly publicSubnetIds: pulumi.Output<string>[];
     readonly privateSubnetIds: pulumi.Output<string>[];
-    readonly natGatewayIds: pulumi.Output<string>[];
     /** Per tier: its DB subnet group and the CIDRs the tier's NetworkPolicies allow 5432 to. */
     readonly databaseSubnets: Record<Tier, { subnetGroupName: pulumi.Output<string>; cidrs: string[] }>;
 
@@ -124,7 +124,6 @@ export class Network extends pulumi.ComponentResource {
                 tags: { Name: `${args.clusterName}-nat-${zone}` },
             }, parent);
         });
-        this.natGatewayIds = natGateways.map((n) => n.id);
 
         privateSubnets.forEach((subnet, index) => {
             const zone = args.availabilityZones[index];

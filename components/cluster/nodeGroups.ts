@@ -3,12 +3,12 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import type { NodeGroupCapacity } from "../../model/clusterExports";
 import type { NodeGroupSettings } from "../../model/clusterSettings";
-import { AWS_MANAGED_POLICY, serviceTrustPolicy } from "./iam";
+import { awsManagedPolicyArn, serviceTrustPolicy } from "./iam";
 import { smallestAllocatable } from "./instanceTypes";
 import { nodeUserData } from "./nodeConfig";
 
 /** The minimal managed policies of a node: join the cluster and pull images. The CNI's are on its own IRSA role. */
-export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
+const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
 
 const EKS_TAINT_EFFECT = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
 
@@ -25,7 +25,7 @@ export interface NodeGroupsArgs {
     /** Tags for the instances and volumes the launch templates start (provider default tags stop at the template). */
     tags: Record<string, string>;
     /** Nodes register only once these exist (the VPC CNI and kube-proxy add-ons). */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    networkingAddons: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Per-node capacity of one group, as the offline plan's capacity check reads it. */
@@ -55,8 +55,6 @@ export function nodeGroupCapacity(group: NodeGroupSettings): NodeGroupCapacity {
 export class NodeGroups extends pulumi.ComponentResource {
     readonly nodeRole: aws.iam.Role;
     readonly nodeSecurityGroup: aws.ec2.SecurityGroup;
-    readonly launchTemplates: Record<string, aws.ec2.LaunchTemplate> = {};
-    readonly nodeGroups: Record<string, eks.ManagedNodeGroup> = {};
     readonly capacity: NodeGroupCapacity[];
 
     constructor(name: string, args: NodeGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -69,7 +67,7 @@ export class NodeGroups extends pulumi.ComponentResource {
         }, parent);
         const attachments = NODE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
             role: this.nodeRole.name,
-            policyArn: AWS_MANAGED_POLICY(policy),
+            policyArn: awsManagedPolicyArn(policy),
         }, parent));
 
         this.nodeSecurityGroup = new aws.ec2.SecurityGroup(`${name}-nodes`, {
@@ -105,9 +103,8 @@ export class NodeGroups extends pulumi.ComponentResource {
                     tags: { ...args.tags, Name: `${args.clusterName}-${group.name}` },
                 })),
             }, parent);
-            this.launchTemplates[group.name] = launchTemplate;
 
-            this.nodeGroups[group.name] = new eks.ManagedNodeGroup(`${name}-${group.name}`, {
+            new eks.ManagedNodeGroup(`${name}-${group.name}`, {
                 cluster: args.cluster,
                 // A prefix, so that a change that replaces the group can create the new one first.
                 nodeGroupNamePrefix: `${group.name}-`,
@@ -127,7 +124,7 @@ export class NodeGroups extends pulumi.ComponentResource {
                 // group, and puts the discovery tags on the ASG itself; labels and taints are read through
                 // eks:DescribeNodegroup.
                 taints: group.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECT[t.effect] })),
-            }, { ...parent, dependsOn: [...attachments, ...args.dependsOn] });
+            }, { ...parent, dependsOn: [...attachments, ...args.networkingAddons] });
         }
 
         this.capacity = args.groups.map(nodeGroupCapacity);

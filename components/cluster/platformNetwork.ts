@@ -1,18 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Quota } from "../../model/resources";
+import { containerResources, type Quota } from "../../model/resources";
 import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { namespaceNameSelector, platformLabels } from "../labels";
-import { allowDns, allowKubernetesApi, allowSameNamespace, KubernetesApiAddresses, METADATA_CIDR } from "../networkPolicies";
-import { resources } from "./helm";
-import { MONITORING_NAMESPACE } from "./monitoringStack";
+import { allowDns, allowKubernetesApi, allowSameNamespace, everywhereButMetadata, KubernetesApiAddresses, tcp } from "../networkPolicies";
+import { MONITORING_NAMESPACE } from "./monitoring/names";
 
 /** What a platform container that names no resources gets (the platform namespaces' LimitRange). */
-export const PLATFORM_CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
+const PLATFORM_CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 /** The charts' hook and certificate jobs: short-lived, small. */
-export const JOB_RESOURCES = resources("10m", "32Mi", "100m", "64Mi");
-
-export const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
-export const everywhereButMetadata = { ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDR] } };
+export const JOB_RESOURCES = containerResources("10m", "32Mi", "100m", "64Mi");
 
 /** Policies every edge platform namespace needs: DNS, their own pods, the API server, Prometheus. */
 export function platformBaseline(api: KubernetesApiAddresses, metricsPorts: number[]): NamedNetworkPolicy[] {
@@ -37,7 +33,7 @@ export const allowEgressAwsApis: NamedNetworkPolicy = {
     spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [everywhereButMetadata], ports: tcp(443) }] },
 };
 
-/** A namespace of the edge's platform components: guarded like an environment's, Pod Security `restricted`. */
+/** A namespace of the platform's components (monitoring, the edge's): guarded like an environment's, Pod Security `restricted`. */
 export function platformNamespace(name: string, args: { namespace: string; quota: Quota; allow: NamedNetworkPolicy[] }, parent: pulumi.Resource): GuardedNamespace {
     return new GuardedNamespace(name, {
         name: args.namespace,

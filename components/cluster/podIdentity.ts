@@ -19,13 +19,9 @@ export interface PodIdentityRoleArgs extends RolePolicies {
 export class PodIdentityRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
     readonly arn: pulumi.Output<string>;
-    readonly namespace: string;
-    readonly serviceAccount: string;
 
     constructor(name: string, args: PodIdentityRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:PodIdentityRole", name, {}, opts);
-        this.namespace = args.namespace;
-        this.serviceAccount = args.serviceAccount;
         this.role = new aws.iam.Role(`${name}-role`, {
             description: `EKS Pod Identity role of the ${args.namespace}/${args.serviceAccount} service account`,
             assumeRolePolicy: pulumi.output(args.accountId).apply((account) => podIdentityTrustPolicy(account)),
@@ -36,7 +32,7 @@ export class PodIdentityRole extends pulumi.ComponentResource {
     }
 }
 
-export function podIdentityTrustPolicy(accountId: string): string {
+function podIdentityTrustPolicy(accountId: string): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [{

@@ -6,7 +6,7 @@
  */
 
 /** `arn:aws:route53:::hostedzone/<id>`: Route53 is global, its ARNs carry no region or account. */
-export const hostedZoneArn = (zoneId: string) => `arn:aws:route53:::hostedzone/${zoneId}`;
+const hostedZoneArn = (zoneId: string) => `arn:aws:route53:::hostedzone/${zoneId}`;
 
 /**
  * cert-manager's DNS-01 solver: a TXT record named `_acme-challenge.<name>` in the zone, and nothing else

@@ -7,9 +7,9 @@ export interface AlertScope {
     namespace: string;
     /** `critical` pages (production); `warning` only notifies. */
     severity: "critical" | "warning";
-    /** The environment's RDS instances, for the free-storage alerts (one pair of rules each). */
+    /** The environment's RDS instances, for the free-storage alerts (one pair of rules each). @default none */
     databases?: Array<{ identifier: string; allocatedStorageGb: number }>;
-    /** The environment's extra namespaces: their pods' crash loops and their quotas are alerted on too. */
+    /** The environment's extra namespaces: their pods' crash loops and their quotas are alerted on too. @default none */
     extraNamespaces?: string[];
 }
 

@@ -15,12 +15,8 @@ interface PanelSpec {
  * The environment's dashboard. Its `environment` variable lists every environment that has a namespace
  * quota (all of them) and starts at this one, so one dashboard per environment shows them all.
  */
-export function dashboard(args: { environment: string; namespace: string }): Record<string, unknown> {
-    if (!args.namespace.endsWith(args.environment)) {
-        throw new Error(`the namespace ${args.namespace} must end with the environment's name ${args.environment}`);
-    }
-    const prefix = args.namespace.slice(0, args.namespace.length - args.environment.length);
-    const scope = `namespace="${prefix}$environment"`;
+export function dashboard(args: { environment: string; namespacePrefix: string }): Record<string, unknown> {
+    const scope = `namespace="${args.namespacePrefix}$environment"`;
     const { requests, statusLabel, duration } = METRICS_CONTRACT;
     const rate = (filter = "") => `sum by (service) (rate(${requests}{${scope}${filter}}[$__rate_interval]))`;
     const latency = (quantile: number) =>
@@ -59,7 +55,7 @@ export function dashboard(args: { environment: string; namespace: string }): Rec
             ]],
         },
     ];
-    const environments = `label_values(kube_resourcequota{namespace=~"${prefix}.+"}, namespace)`;
+    const environments = `label_values(kube_resourcequota{namespace=~"${args.namespacePrefix}.+"}, namespace)`;
     return {
         uid: `fintrax-${args.environment}`,
         title: `Fintrax: ${args.environment}`,
@@ -87,7 +83,7 @@ export function dashboard(args: { environment: string; namespace: string }): Rec
                     datasource: DATASOURCE,
                     definition: environments,
                     query: { query: environments, refId: "environments" },
-                    regex: `/^${prefix}(.+)$/`,
+                    regex: `/^${args.namespacePrefix}(.+)$/`,
                     current: { selected: true, text: args.environment, value: args.environment },
                     options: [],
                     refresh: 1,

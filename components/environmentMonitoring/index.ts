@@ -5,8 +5,8 @@ import { dashboard } from "./dashboard";
 import { METRICS_CONTRACT } from "./metrics";
 
 /** The annotation the Grafana sidecar files a dashboard under (its `folderAnnotation`). */
-export const GRAFANA_FOLDER_ANNOTATION = "grafana_folder";
-export const GRAFANA_FOLDER = "Fintrax";
+const GRAFANA_FOLDER_ANNOTATION = "grafana_folder";
+const GRAFANA_FOLDER = "Fintrax";
 
 type Label = { key: string; value: string };
 
@@ -31,10 +31,13 @@ export interface EnvironmentMonitoringArgs extends AlertScope {
  * `environment` variable starts at this environment.
  */
 export class EnvironmentMonitoring extends pulumi.ComponentResource {
-    readonly alerts: string[];
-
     constructor(name: string, args: EnvironmentMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:observability:EnvironmentMonitoring", name, {}, opts);
+        // The dashboard's `environment` variable stands for the namespace's last part.
+        if (!args.namespace.endsWith(args.environment)) {
+            throw new pulumi.ResourceError(`the namespace ${args.namespace} must end with the environment's name ${args.environment}`, this);
+        }
+        const namespacePrefix = args.namespace.slice(0, args.namespace.length - args.environment.length);
         const parent = { parent: this };
         const labelled = (label: pulumi.Input<Label>) =>
             pulumi.output(label).apply(({ key, value }) => ({ ...args.labels, [key]: value }));
@@ -54,7 +57,6 @@ export class EnvironmentMonitoring extends pulumi.ComponentResource {
         }
 
         const rules = alertRules(args);
-        this.alerts = rules.map((rule) => rule.alert);
         new k8s.apiextensions.CustomResource(`${name}-rules`, {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "PrometheusRule",
@@ -69,9 +71,9 @@ export class EnvironmentMonitoring extends pulumi.ComponentResource {
                 labels: labelled(args.grafanaDashboardLabel),
                 annotations: { [GRAFANA_FOLDER_ANNOTATION]: GRAFANA_FOLDER },
             },
-            data: { [`fintrax-${args.environment}.json`]: JSON.stringify(dashboard(args), null, 2) },
+            data: { [`fintrax-${args.environment}.json`]: JSON.stringify(dashboard({ environment: args.environment, namespacePrefix }), null, 2) },
         }, parent);
 
-        this.registerOutputs({ alerts: this.alerts });
+        this.registerOutputs({ alerts: rules.map((rule) => rule.alert) });
     }
 }

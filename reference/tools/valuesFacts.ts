@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "fs";
-import * as path from "path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 
 /**
@@ -23,7 +23,7 @@ function kindOf(value: unknown): Kind {
 }
 
 /** Key paths with `.` joins (`\.` inside a key); map items of a list under `path[]`, their keys merged. */
-export function keyPaths(value: unknown, prefix: string, into: Record<string, Kind>): void {
+function keyPaths(value: unknown, prefix: string, into: Record<string, Kind>): void {
     if (Array.isArray(value)) {
         const items = value.filter((item) => item !== null && typeof item === "object");
         if (items.length === 0) return;
@@ -47,7 +47,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Every literal `.Values.a.b.c` chain (not `$.Values` scopes' relative reads, which show as their parent). */
-export function valuesRefs(texts: string[]): string[] {
+function valuesRefs(texts: string[]): string[] {
     const refs = new Set<string>();
     for (const text of texts) {
         for (const match of text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g)) refs.add(match[1].slice(1));

@@ -1,14 +1,15 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import * as os from "os";
-import * as path from "path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { ALERT_WEBHOOK_KEY, CLUSTER_NAMESPACE, loadClusterSettings, OFFLINE_SECRET_PLACEHOLDER } from "../../config/cluster";
 import { ConfigError } from "../../config/load";
 import { plan } from "../../plan/plan";
 import { SECRET, type StackRun } from "../../plan/runtime";
 import { ALERT_RECEIVER_SECRET, CERTIFICATE_ALERTS, WEBHOOK_URL_KEY } from "../../components/cluster/monitoring/alerting";
-import { clusterConfig, committedClusterPlan, one, planCluster, planClusterWithSecrets, release, STACK_FILE } from "./support";
+import { clusterConfig, committedClusterPlan, planCluster, planClusterWithSecrets, STACK_FILE } from "./support";
+import { one, release } from "../support/resources";
 
 const KEY = `${CLUSTER_NAMESPACE}:${ALERT_WEBHOOK_KEY}`;
 const URL = "https://hooks.example.com/services/T000/B000/very-secret-token";

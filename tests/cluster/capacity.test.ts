@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { parseQuantity } from "../../model/quantity";
 import { INSTANCE_TYPES } from "../../model/instanceTypes";
 import { allocatable, kubeReservedCpuMillis, maxPodsWithPrefixDelegation, smallestAllocatable } from "../../components/cluster/instanceTypes";
-import { MONITORING_QUOTA } from "../../components/cluster/monitoringStack";
+import { MONITORING_QUOTA } from "../../components/cluster/observability";
 import { MONITORING_CONTAINERS, MONITORING_PODS } from "../../components/cluster/monitoring/values";
 import { nodeGroupCapacity } from "../../components/cluster/nodeGroups";
-import { daemonSetRequests, NODE_DAEMON_SETS } from "../../components/cluster/versions";
+import { daemonSetRequests, NODE_DAEMON_SETS } from "../../components/cluster/daemonSets";
 import { loadClusterSettings } from "../../config/cluster";
 
 describe("cluster capacity: what a node can hold", () => {

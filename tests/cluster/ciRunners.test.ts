@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { RUNNER_IMAGE, RUNNER_TRUST_LEVELS, runnerProjectName, RunnerTrustLevel } from "../../components/cluster/ciRunners";
 import type { PlannedResource, StackRun } from "../../plan/runtime";
-import { committedClusterPlan, ofType, one, planCluster, TYPES } from "./support";
+import { committedClusterPlan, planCluster, TYPES } from "./support";
+import { ofType, one } from "../support/resources";
 
 const LEVELS = Object.keys(RUNNER_TRUST_LEVELS) as RunnerTrustLevel[];
 const json = (text: string) => JSON.parse(text);

@@ -3,7 +3,8 @@ import { parse } from "yaml";
 import { RDS_FREE_STORAGE_METRIC } from "../../components/environmentMonitoring/metrics";
 import { CLOUDWATCH_EXPORTER, cloudwatchExporterConfig } from "../../components/cluster/monitoring/cloudwatchExporter";
 import type { StackRun } from "../../plan/runtime";
-import { committedClusterPlan, one, ofType, release, TYPES } from "./support";
+import { committedClusterPlan, TYPES } from "./support";
+import { ofType, one, release } from "../support/resources";
 
 describe("cluster stack: the CloudWatch exporter behind the database storage alerts", () => {
     let run: StackRun;

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import type { StackRun } from "../../plan/runtime";
 import { estimateCost } from "../../plan/cost";
-import { committedClusterPlan, ofType, one, planCluster, release } from "./support";
+import { committedClusterPlan, planCluster } from "./support";
+import { ofType, one, release } from "../support/resources";
 
 const ZONE = { domain: "fintrax.example.com", zoneId: "Z0000000000000EXAMPLE" };
 const ZONE_ARN = `arn:aws:route53:::hostedzone/${ZONE.zoneId}`;

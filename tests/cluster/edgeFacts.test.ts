@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { readFileSync } from "fs";
-import * as path from "path";
-import { CHARTS } from "../../components/cluster/versions";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { CHARTS } from "../../components/cluster/charts";
 import type { StackRun } from "../../plan/runtime";
-import { committedClusterPlan, ofType, release } from "./support";
+import { committedClusterPlan } from "./support";
+import { ofType, release } from "../support/resources";
 
 /** The edge's pins and values against `reference/` (facts read from the charts' sources, README there). */
 const REFERENCE = path.resolve(__dirname, "../../reference");

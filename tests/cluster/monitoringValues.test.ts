@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ALLOY_CONFIG } from "../../components/cluster/monitoring/alloyPipeline";
 import { LOKI_PUSH_URL } from "../../components/cluster/monitoring/names";
 import { alloyValues, lokiValues, MONITORING_CONTAINERS, prometheusStackValues } from "../../components/cluster/monitoring/values";
-import { CHARTS } from "../../components/cluster/versions";
+import { CHARTS } from "../../components/cluster/charts";
 import { unknownValuesKeys } from "../reference/helmValues";
 
 const scheduling = {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { StackRun } from "../../plan/runtime";
-import { committedClusterPlan, one, ofType, TYPES } from "./support";
+import { committedClusterPlan, TYPES } from "./support";
+import { ofType, one } from "../support/resources";
 
 describe("cluster stack: network hygiene", () => {
     let run: StackRun;

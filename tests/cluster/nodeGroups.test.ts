@@ -3,7 +3,8 @@ import { parse } from "yaml";
 import { allocatable } from "../../components/cluster/instanceTypes";
 import { nodeConfig, USER_DATA_BOUNDARY } from "../../components/cluster/nodeConfig";
 import type { StackRun } from "../../plan/runtime";
-import { committedClusterPlan, one, ofType, planCluster, TYPES } from "./support";
+import { committedClusterPlan, planCluster, TYPES } from "./support";
+import { ofType, one } from "../support/resources";
 
 /** The NodeConfig part of a launch template's MIME multi-part user data. */
 function nodeConfigOf(userData: string): unknown {

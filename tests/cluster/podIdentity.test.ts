@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { StackRun } from "../../plan/runtime";
-import { committedClusterPlan, one, ofType, release, TYPES } from "./support";
+import { committedClusterPlan, TYPES } from "./support";
+import { ofType, one, release } from "../support/resources";
 
 const json = (text: string) => JSON.parse(text);
 const ACCOUNT = "123456789012";

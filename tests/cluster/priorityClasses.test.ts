@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { PRIORITY_CLASSES } from "../../components/cluster/priorityClasses";
 import { WORKLOAD_PRIORITIES } from "../../model/service";
-import { committedClusterPlan, ofType } from "./support";
+import { committedClusterPlan } from "./support";
+import { ofType } from "../support/resources";
 
 describe("cluster: the workloads' priority classes", () => {
     it("creates one non-preempting PriorityClass per workload priority, none the global default, and exports their names", async () => {

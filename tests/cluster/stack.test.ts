@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { StackRun, PlannedResource } from "../../plan/runtime";
-import { committedClusterPlan, one, ofType, TYPES } from "./support";
+import { committedClusterPlan, TYPES } from "./support";
+import { ofType, one } from "../support/resources";
 
 const CLUSTER = "fintrax-eks-shared";
 const MONITORING_SELECTOR = { "workload-type": "monitoring" };

@@ -1,4 +1,4 @@
-import type { PlannedResource, StackRun } from "../../plan/runtime";
+import type { StackRun } from "../../plan/runtime";
 import { withOverrides } from "../../plan/stackConfig";
 import { CLUSTER_STACK_NAME, loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
 
@@ -18,22 +18,6 @@ export function isCommittedSecret(key: string): boolean {
 /** Runs the cluster program on `cluster/Pulumi.shared.yaml` with `overrides` layered on. */
 export async function planCluster(overrides: Record<string, unknown> = {}): Promise<StackRun> {
     return runStackFile(spec, withOverrides(loadStackConfig(spec), overrides));
-}
-
-export function ofType(run: StackRun, type: string): PlannedResource[] {
-    return run.resources.filter((r) => r.type === type);
-}
-
-export function one(run: StackRun, type: string, name: string): PlannedResource {
-    const found = run.resources.find((r) => r.type === type && r.name === name);
-    if (!found) throw new Error(`no ${type} named ${name} among ${ofType(run, type).map((r) => r.name).join(", ")}`);
-    return found;
-}
-
-export function release(run: StackRun, releaseName: string): PlannedResource {
-    const found = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === releaseName);
-    if (!found) throw new Error(`no Helm release ${releaseName}`);
-    return found;
 }
 
 export const TYPES = {
@@ -60,7 +44,7 @@ export function committedClusterPlan(): Promise<StackRun> {
 }
 
 /** The Helm releases (v3 Release or v4 Chart) a run plans: chart, version and values as the provider gets them. */
-export const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
+const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
 export function helmReleases(run: StackRun): Array<{ name: string; chart: string; version: string; values: Record<string, unknown> }> {
     return run.resources.filter((r) => HELM_TYPES.includes(r.type)).map((r) => ({
         name: r.name,

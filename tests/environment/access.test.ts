@@ -1,9 +1,6 @@
 import { expect } from "chai";
-import { committedPlan, ofKind, planEnvironment } from "../support/environment";
-
-function byType(run: Awaited<ReturnType<typeof committedPlan>>, type: string) {
-    return run.resources.filter((r) => r.type === type);
-}
+import { committedPlan, planEnvironment } from "../support/environment";
+import { ofKind, ofType } from "../support/resources";
 
 describe("environment access (RBAC and EKS access entry)", () => {
     for (const [stack, writes] of [["dev", true], ["staging", true], ["prod", false]] as const) {
@@ -30,16 +27,16 @@ describe("environment access (RBAC and EKS access entry)", () => {
 
         it(`${stack}: the deployer IAM role may get a cluster token and no more, and reaches the cluster through an access entry`, async () => {
             const run = await committedPlan(stack);
-            const [iamRole] = byType(run, "aws:iam/role:Role");
+            const [iamRole] = ofType(run, "aws:iam/role:Role");
             expect(iamRole.inputs.name).to.equal(`fintrax-${stack}-deployer`);
             const trust = JSON.parse(iamRole.inputs.assumeRolePolicy);
             expect(trust.Statement[0].Principal.AWS).to.deep.equal(["arn:aws:iam::123456789012:root"]);
-            const [entry] = byType(run, "aws:eks/accessEntry:AccessEntry");
+            const [entry] = ofType(run, "aws:eks/accessEntry:AccessEntry");
             expect(entry.inputs).to.deep.include({ clusterName: "fintrax-eks-shared", type: "STANDARD", principalArn: `arn:aws:iam::123456789012:role/fintrax-${stack}-deployer` });
             expect(entry.inputs.kubernetesGroups).to.deep.equal([`fintrax-${stack}-deployers`]);
-            expect(byType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")).to.deep.equal([]);
+            expect(ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")).to.deep.equal([]);
             expect(iamRole.inputs.permissionsBoundary).to.equal("arn:aws:iam::123456789012:policy/fintrax-app-deployer-boundary");
-            const [policy] = byType(run, "aws:iam/rolePolicy:RolePolicy");
+            const [policy] = ofType(run, "aws:iam/rolePolicy:RolePolicy");
             expect(JSON.parse(policy.inputs.policy).Statement).to.deep.equal([
                 { Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: "arn:aws:eks:*:123456789012:cluster/fintrax-eks-shared" },
             ]);
@@ -50,13 +47,13 @@ describe("environment access (RBAC and EKS access entry)", () => {
     it("trusts exactly the configured deployers when fintrax:deployers is set", async () => {
         const deployers = ["arn:aws:iam::210987654321:role/github-actions-dev"];
         const run = await planEnvironment("dev", { "fintrax:deployers": deployers });
-        const trust = JSON.parse(byType(run, "aws:iam/role:Role")[0].inputs.assumeRolePolicy);
+        const trust = JSON.parse(ofType(run, "aws:iam/role:Role")[0].inputs.assumeRolePolicy);
         expect(trust.Statement[0].Principal.AWS).to.deep.equal(deployers);
     });
 
     it("tags AWS resources with environment, team and cost-center through the provider's default tags", async () => {
         const run = await committedPlan("staging");
-        const [provider] = byType(run, "pulumi:providers:aws");
+        const [provider] = ofType(run, "pulumi:providers:aws");
         const tags = JSON.parse(provider.inputs.defaultTags).tags;
         expect(tags).to.deep.equal({ environment: "staging", team: "fintrax", "cost-center": "fintrax-staging" });
         for (const resource of run.resources.filter((r) => r.custom && r.type.startsWith("aws:"))) {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { committedPlan, ofKind, planEnvironment } from "../support/environment";
+import { committedPlan, planEnvironment } from "../support/environment";
+import { ofKind, only } from "../support/resources";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
 import { mockResource } from "../../plan/mockOutputs";
 import { PlannedResource, StackRun } from "../../plan/runtime";
@@ -13,12 +14,6 @@ const TIERS = {
 const TIER_OF = { dev: "development", staging: "staging", prod: "production" } as const;
 
 const DATABASE_KEYS = ["DATABASE_HOST", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_PORT", "DATABASE_URL", "DATABASE_USER", "PGSSLMODE", "PGSSLROOTCERT"];
-
-function only(run: StackRun, type: string): PlannedResource {
-    const found = run.resources.filter((r) => r.type === type);
-    expect(found, type).to.have.length(1);
-    return found[0];
-}
 
 const instanceOf = (run: StackRun) => only(run, "aws:rds/instance:Instance");
 
@@ -59,7 +54,9 @@ for (const [stack, tier] of Object.entries(TIERS)) {
             const parameters = only(run, "aws:rds/parameterGroup:ParameterGroup");
             expect(parameters.inputs.family).to.equal("postgres16");
             expect(parameters.inputs.parameters).to.deep.equal([{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }]);
-            expect(instance.inputs.parameterGroupName).to.equal(parameters.inputs.name);
+            // The group's name is AWS's (a prefix and a suffix), so the instance is tied to it by the output it reads.
+            expect(parameters.inputs.namePrefix).to.equal(`fintrax-${stack}-postgres16-`);
+            expect(instance.propertyDependencies?.parameterGroupName).to.deep.equal([parameters.urn]);
         });
 
         it("admits 5432 from the cluster's node security group and nothing else", () => {

@@ -1,5 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { committedPlan, named, ofKind } from "../support/environment";
+import { EnvironmentMonitoring, EnvironmentMonitoringArgs } from "../../components/environmentMonitoring";
+import { componentError } from "../support/components";
+import { committedPlan } from "../support/environment";
+import { named, ofKind } from "../support/resources";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
 import { validateKubernetesObjects } from "../../plan/kubernetesSchema";
 import { StackRun, UNKNOWN } from "../../plan/runtime";
@@ -153,5 +157,19 @@ describe("environment monitoring: the schema check covers the custom resources",
         expect(await validateKubernetesObjects([previewed])).to.deep.equal([]);
         previewed.inputs.spec.endpoints[0].interval = 30;
         expect((await validateKubernetesObjects([previewed])).map((p) => p.message)).to.deep.equal(["data/spec/endpoints/0/interval must be string"]);
+    });
+});
+
+describe("environment monitoring: its inputs", () => {
+    const args: EnvironmentMonitoringArgs = {
+        environment: "dev", namespace: "fintrax-dev", severity: "warning", services: [], labels: {},
+        prometheusSelectorLabel: { key: "release", value: "kube-prometheus-stack" }, grafanaDashboardLabel: { key: "grafana_dashboard", value: "1" },
+    };
+
+    it("refuse, as a ResourceError of the component, a namespace that does not end with the environment's name", async () => {
+        const error = await componentError(() => new EnvironmentMonitoring("monitoring", { ...args, namespace: "fintrax-prod" }));
+        expect(error).to.be.instanceOf(pulumi.ResourceError);
+        expect((error as Error).message).to.equal("the namespace fintrax-prod must end with the environment's name dev");
+        expect(await componentError(() => new EnvironmentMonitoring("monitoring", args))).to.equal(undefined);
     });
 });

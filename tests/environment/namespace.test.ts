@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
-import { committedPlan, named, ofKind } from "../support/environment";
+import { committedPlan } from "../support/environment";
+import { named, ofKind } from "../support/resources";
 import { StackRun } from "../../plan/runtime";
 
 const EXPECTED = {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { committedPlan, ENVIRONMENT_STACKS } from "../support/environment";
+import { ofType } from "../support/resources";
 import { validateKubernetesObjects } from "../../plan/kubernetesSchema";
 
 for (const stack of ENVIRONMENT_STACKS) {
@@ -13,7 +14,7 @@ for (const stack of ENVIRONMENT_STACKS) {
 
         it("is created with the environment's own Kubernetes provider, built from the cluster's secret kubeconfig", async () => {
             const run = await committedPlan(stack);
-            const [provider] = run.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
+            const [provider] = ofType(run, "pulumi:providers:kubernetes");
             expect(provider.maskedInputs.kubeconfig).to.equal("[secret]");
             expect(JSON.parse(provider.inputs.kubeconfig).kind).to.equal("Config");
             expect(provider.inputs.namespace).to.equal(`fintrax-${stack}`);

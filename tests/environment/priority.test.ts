@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { committedPlan, named, ofKind, planEnvironment, ENVIRONMENT_STACKS } from "../support/environment";
+import { committedPlan, planEnvironment, ENVIRONMENT_STACKS } from "../support/environment";
+import { named, ofKind } from "../support/resources";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
 
 const classOf = (deployment: { inputs: any }) => deployment.inputs.spec.template.spec.priorityClassName;

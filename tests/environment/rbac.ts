@@ -62,7 +62,7 @@ export function grantsOf(principalArn: string, objects: PlannedResource[]): Gran
 
 const matches = (values: string[] | undefined, value: string) => (values ?? []).includes("*") || (values ?? []).includes(value);
 
-export function ruleAllows(rule: PolicyRule, request: AccessRequest): boolean {
+function ruleAllows(rule: PolicyRule, request: AccessRequest): boolean {
     const named = !rule.resourceNames?.length || (request.name !== undefined && rule.resourceNames.includes(request.name));
     return matches(rule.verbs, request.verb) && matches(rule.apiGroups, request.group) && matches(rule.resources, request.resource) && named;
 }

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { listenerFor } from "../../components/environmentRoutes";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
-import { ofKind, planEnvironment } from "../support/environment";
+import { planEnvironment } from "../support/environment";
+import { ofKind } from "../support/resources";
 
 const GATEWAY = CLUSTER_FIXTURE.gateway;
 

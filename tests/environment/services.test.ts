@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { committedPlan, named, ofKind, planEnvironment } from "../support/environment";
+import { committedPlan, planEnvironment } from "../support/environment";
+import { named, ofKind } from "../support/resources";
 import { StackRun } from "../../plan/runtime";
 
 const SERVICES = { frontend: "/", auth: "/api/auth", transactions: "/api/transactions", categories: "/api/categories", analytics: "/api/analytics" };

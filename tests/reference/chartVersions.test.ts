@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CHARTS } from "../../components/cluster/versions";
+import { CHARTS } from "../../components/cluster/charts";
 import { committedClusterPlan, helmReleases } from "../cluster/support";
 import { chartFacts, isReleased, valuesReference } from "./referenceData";
 

@@ -62,7 +62,7 @@ function closedSchemaRejects(ref: ValuesReference, path: string, rootClosed: boo
 }
 
 /** Whether one chart version knows the path: a key of its defaults, its schema or its templates, or under an open map. */
-export function knowsPath(ref: ValuesReference, path: string): boolean {
+function knowsPath(ref: ValuesReference, path: string): boolean {
     if (ref.keys[path] !== undefined || ref.schemaPaths?.[path] !== undefined || ref.templateValuesRefs.includes(path)) return true;
     return ancestry(path).slice(0, -1).some((ancestor) => isOpenMap(ref, ancestor));
 }

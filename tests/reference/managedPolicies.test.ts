@@ -7,7 +7,7 @@ import { AWS_MANAGED_POLICY_ARNS } from "./referenceData";
 const MANAGED_POLICY_ARN = /arn:aws:iam::aws:policy\/[A-Za-z0-9_+=,.@/-]+/g;
 
 /** Every AWS managed policy ARN in a value: attachment arguments, `managedPolicyArns`, and inside IAM documents. */
-export function managedPolicyArns(value: unknown): string[] {
+function managedPolicyArns(value: unknown): string[] {
     if (typeof value === "string") return value.match(MANAGED_POLICY_ARN) ?? [];
     if (Array.isArray(value)) return value.flatMap(managedPolicyArns);
     if (value !== null && typeof value === "object") return Object.values(value).flatMap(managedPolicyArns);

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from "fs";
-import * as path from "path";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 
 /**
  * The project's copy of the public facts it relies on (reference/README.md says where each file came from
  * and how to refresh it). Typed only as far as the tests read them.
  */
-export const REFERENCE_DIR = path.resolve(__dirname, "../../reference");
+const REFERENCE_DIR = path.resolve(__dirname, "../../reference");
 
 const read = <T>(file: string): T => JSON.parse(readFileSync(path.join(REFERENCE_DIR, file), "utf8")) as T;
 
@@ -17,9 +17,9 @@ export interface ChartFacts {
 }
 interface HelmCharts { charts: Record<string, ChartFacts>; ingressNginxReplacements: Record<string, ChartFacts> }
 
-export const HELM_CHARTS = read<HelmCharts>("helm-charts.json");
+const HELM_CHARTS = read<HelmCharts>("helm-charts.json");
 /** Charts the shared helm-charts.json does not list, gathered for this project in the same format. */
-export const ADDED_HELM_CHARTS = read<Pick<HelmCharts, "charts">>("helm-charts-added.json");
+const ADDED_HELM_CHARTS = read<Pick<HelmCharts, "charts">>("helm-charts-added.json");
 
 /** A chart by its name (`metrics-server`, or the last segment of an OCI reference), wherever the files list it. */
 export function chartFacts(chart: string): ChartFacts | undefined {
@@ -41,7 +41,7 @@ export interface ValuesReference {
     templateValuesRefs: string[];
 }
 
-export function valuesFileName(chart: string, version: string): string {
+function valuesFileName(chart: string, version: string): string {
     return `helm-values-${chart.split("/").pop()}-${version}.json`;
 }
 

@@ -49,7 +49,7 @@ export const CLUSTER_FIXTURE: ClusterExports = {
     region: "us-east-1",
 };
 
-export const CLUSTER_STACK = "organization/fintrax-cluster/shared";
+const CLUSTER_STACK = "organization/fintrax-cluster/shared";
 
 export const clusterReferences = (exports: ClusterExports = CLUSTER_FIXTURE) => ({
     [CLUSTER_STACK]: { outputs: exports as unknown as Record<string, unknown>, secretOutputNames: ["kubeconfig"] },

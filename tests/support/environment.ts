@@ -1,4 +1,4 @@
-import type { StackRun, PlannedResource } from "../../plan/runtime";
+import type { StackRun } from "../../plan/runtime";
 import { withOverrides } from "../../plan/stackConfig";
 import { loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
 import { clusterReferences } from "./clusterFixture";
@@ -10,17 +10,6 @@ import { clusterReferences } from "./clusterFixture";
 export async function planEnvironment(stack: string, overrides: Record<string, unknown> = {}, file?: string): Promise<StackRun> {
     const spec = stackSpec(stack);
     return runStackFile(spec, withOverrides(loadStackConfig(spec), overrides), clusterReferences(), file);
-}
-
-/** The planned objects of one Kubernetes kind (`Deployment`, `NetworkPolicy`, …). */
-export function ofKind(run: StackRun, kind: string): PlannedResource[] {
-    return run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`));
-}
-
-export function named(resources: PlannedResource[], name: string): PlannedResource {
-    const found = resources.find((r) => r.inputs.metadata?.name === name);
-    if (!found) throw new Error(`no object named ${name} among ${resources.map((r) => r.inputs.metadata?.name).join(", ")}`);
-    return found;
 }
 
 const defaultPlans = new Map<string, Promise<StackRun>>();

@@ -83,7 +83,7 @@ export function inIpBlock(block: { cidr: string; except?: string[] }, ip: string
 }
 
 /** policyTypes as the API server defaults them. */
-export function policyTypesOf(policy: NetworkPolicy): string[] {
+function policyTypesOf(policy: NetworkPolicy): string[] {
     return policy.spec.policyTypes?.length ? policy.spec.policyTypes : ["Ingress", ...(policy.spec.egress?.length ? ["Egress"] : [])];
 }
 

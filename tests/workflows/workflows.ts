@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { parse } from "yaml";
 
 export const ROOT = join(__dirname, "..", "..");
-export const WORKFLOWS_DIR = join(ROOT, ".github", "workflows");
+const WORKFLOWS_DIR = join(ROOT, ".github", "workflows");
 export const ACTIONS_DIR = join(ROOT, ".github", "actions");
 
 /** The composite action every cloud preview and deploy goes through. */

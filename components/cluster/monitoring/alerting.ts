@@ -7,14 +7,14 @@ export const ALERTMANAGER_CONFIG_NAME = "platform-alerting";
 export const ALERT_RECEIVER_SECRET = "alert-receivers";
 export const WEBHOOK_URL_KEY = "webhook-url";
 /** Production's alerts carry `severity: critical` (index.ts sets it by tier), as do the platform's pages. */
-export const PAGING_SEVERITY = "critical";
+const PAGING_SEVERITY = "critical";
 
 /**
  * The Alertmanager routing: alerts of severity critical go to the webhook receiver (when one is
  * configured); everything else stays in Alertmanager's UI. The receiver reads its URL from a Secret, so the
  * URL is in neither the Helm values nor the AlertmanagerConfig.
  */
-export function alertmanagerConfigSpec(webhookConfigured: boolean) {
+function alertmanagerConfigSpec(webhookConfigured: boolean) {
     const onCall = webhookConfigured
         ? [{
             name: "on-call",
@@ -64,12 +64,12 @@ export const CERTIFICATE_ALERTS = [
 
 export interface PlatformAlertingArgs {
     namespace: pulumi.Input<string>;
-    /** The webhook URL, a Pulumi secret (cluster config `alertWebhookUrl`); undefined: no receiver. */
+    /** The webhook URL, a Pulumi secret (cluster config `alertWebhookUrl`). @default no receiver */
     webhookUrl?: pulumi.Output<string>;
     /** Labels the shared Prometheus selects rules by. */
     ruleLabels: Record<string, string>;
     /** The Prometheus Operator's CRDs come with the kube-prometheus-stack release. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    crdsFrom: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -79,7 +79,7 @@ export interface PlatformAlertingArgs {
 export class PlatformAlerting extends pulumi.ComponentResource {
     constructor(name: string, args: PlatformAlertingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:PlatformAlerting", name, {}, opts);
-        const after = { parent: this, dependsOn: args.dependsOn };
+        const after = { parent: this, dependsOn: args.crdsFrom };
         if (args.webhookUrl) {
             new k8s.core.v1.Secret(`${name}-receivers`, {
                 metadata: { name: ALERT_RECEIVER_SECRET, namespace: args.namespace, labels: platformLabels() },

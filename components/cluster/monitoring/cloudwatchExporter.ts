@@ -12,7 +12,7 @@ import { MONITORING_CONTAINERS, MonitoringScheduling } from "./values";
 /** The exporter's name: its release, its pods' `app.kubernetes.io/name`, its service account. */
 export const CLOUDWATCH_EXPORTER = "yace";
 /** Where the EKS Pod Identity agent serves credentials on every node (the EKS Pod Identity docs' address). */
-export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
+const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 
 /**
  * What the exporter reads: RDS free storage per instance, every 5 minutes, which it publishes as
@@ -37,7 +37,7 @@ export function cloudwatchExporterConfig(region: string): string {
 }
 
 /** Read-only CloudWatch and tag discovery: none of these actions can be scoped to a resource. */
-export const CLOUDWATCH_EXPORTER_POLICY = JSON.stringify({
+const CLOUDWATCH_EXPORTER_POLICY = JSON.stringify({
     Version: "2012-10-17",
     Statement: [{
         Sid: "ReadMetricsAndFindResources",
@@ -48,7 +48,7 @@ export const CLOUDWATCH_EXPORTER_POLICY = JSON.stringify({
 });
 
 /** The exporter's Helm values (prometheus-yet-another-cloudwatch-exporter), restricted-compliant, on the monitoring nodes. */
-export function cloudwatchExporterValues(scheduling: MonitoringScheduling, region: string) {
+function cloudwatchExporterValues(scheduling: MonitoringScheduling, region: string) {
     return {
         nameOverride: CLOUDWATCH_EXPORTER,
         fullnameOverride: CLOUDWATCH_EXPORTER,
@@ -69,8 +69,8 @@ export interface CloudWatchExporterArgs {
     region: string;
     accountId: pulumi.Input<string>;
     scheduling: MonitoringScheduling;
-    /** The ServiceMonitor CRD and the Pod Identity agent must exist first. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** The ServiceMonitor CRD (and, before that release, the Pod Identity agent) must exist first. */
+    crdsFrom: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -110,7 +110,7 @@ export class CloudWatchExporter extends pulumi.ComponentResource {
             releaseName: CLOUDWATCH_EXPORTER,
             namespace: args.namespace,
             values: cloudwatchExporterValues(args.scheduling, args.region),
-        }, { ...parent, dependsOn: [association, egress, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [association, egress, ...args.crdsFrom] });
         this.registerOutputs({});
     }
 }

@@ -6,4 +6,7 @@ export const PROMETHEUS_SELECTOR_LABEL = { key: "release", value: PROMETHEUS_REL
 /** Grafana's sidecar loads a ConfigMap from any namespace as a dashboard when it carries this label. */
 export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
-export const LOKI_PUSH_URL = `http://loki.${MONITORING_NAMESPACE}.svc.cluster.local:3100/loki/api/v1/push`;
+export const LOKI_PORT = 3100;
+/** Loki's Service: Grafana queries it, Alloy pushes to it. */
+export const LOKI_URL = `http://loki.${MONITORING_NAMESPACE}.svc.cluster.local:${LOKI_PORT}`;
+export const LOKI_PUSH_URL = `${LOKI_URL}/loki/api/v1/push`;

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { resources } from "../helm";
-import { requestsOf } from "../versions";
+import { RESTRICTED_POD_SECURITY } from "../../podSecurity";
+import { requestsOf } from "../daemonSets";
 import { ALERTMANAGER_CONFIG_NAME } from "./alerting";
 import { ALLOY_CONFIG } from "./alloyPipeline";
-import { GRAFANA_ADMIN_SECRET, GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, PROMETHEUS_SELECTOR_LABEL } from "./names";
+import { GRAFANA_ADMIN_SECRET, GRAFANA_DASHBOARD_LABEL, LOKI_URL, PROMETHEUS_SELECTOR_LABEL } from "./names";
+import { containerResources } from "../../../model/resources";
 
 /**
  * The Helm values of the monitoring releases, one pure function each: the component passes them to the
@@ -16,16 +17,16 @@ import { GRAFANA_ADMIN_SECRET, GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, PR
  * below read it, and the tests add it up against the namespace quota and the monitoring node's room.
  */
 export const MONITORING_CONTAINERS = {
-    prometheus: resources("300m", "768Mi", "1", "1536Mi"),
-    configReloader: resources("10m", "32Mi", "50m", "64Mi"),
-    alertmanager: resources("20m", "48Mi", "100m", "128Mi"),
-    operator: resources("50m", "96Mi", "200m", "256Mi"),
-    kubeStateMetrics: resources("20m", "64Mi", "100m", "192Mi"),
-    grafana: resources("100m", "192Mi", "500m", "384Mi"),
-    grafanaSidecar: resources("20m", "64Mi", "100m", "128Mi"),
-    loki: resources("150m", "384Mi", "1", "1Gi"),
-    webhookJob: resources("10m", "32Mi", "100m", "64Mi"),
-    cloudwatchExporter: resources("10m", "48Mi", "100m", "128Mi"),
+    prometheus: containerResources("300m", "768Mi", "1", "1536Mi"),
+    configReloader: containerResources("10m", "32Mi", "50m", "64Mi"),
+    alertmanager: containerResources("20m", "48Mi", "100m", "128Mi"),
+    operator: containerResources("50m", "96Mi", "200m", "256Mi"),
+    kubeStateMetrics: containerResources("20m", "64Mi", "100m", "192Mi"),
+    grafana: containerResources("100m", "192Mi", "500m", "384Mi"),
+    grafanaSidecar: containerResources("20m", "64Mi", "100m", "128Mi"),
+    loki: containerResources("150m", "384Mi", "1", "1Gi"),
+    webhookJob: containerResources("10m", "32Mi", "100m", "64Mi"),
+    cloudwatchExporter: containerResources("10m", "48Mi", "100m", "128Mi"),
 };
 
 /** The long-running containers, by pod: what the quota and the monitoring node must hold at once. */
@@ -50,7 +51,6 @@ const EVERY_NODE = [{ operator: "Exists" }];
 
 /** kube-prometheus-stack: Prometheus, Alertmanager, the operator, kube-state-metrics and Grafana on the monitoring nodes; node-exporter everywhere. */
 export function prometheusStackValues(scheduling: MonitoringScheduling, storageClassName: pulumi.Input<string>) {
-    const c = MONITORING_CONTAINERS;
     const selectByRelease = { matchLabels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value } };
     return {
         // The control plane is AWS's: its components cannot be scraped on EKS.
@@ -63,9 +63,9 @@ export function prometheusStackValues(scheduling: MonitoringScheduling, storageC
         },
         prometheusOperator: {
             ...scheduling,
-            resources: c.operator,
-            prometheusConfigReloader: { resources: c.configReloader },
-            admissionWebhooks: { patch: { ...scheduling, resources: c.webhookJob } },
+            resources: MONITORING_CONTAINERS.operator,
+            prometheusConfigReloader: { resources: MONITORING_CONTAINERS.configReloader },
+            admissionWebhooks: { patch: { ...scheduling, resources: MONITORING_CONTAINERS.webhookJob } },
         },
         prometheus: {
             prometheusSpec: {
@@ -73,7 +73,7 @@ export function prometheusStackValues(scheduling: MonitoringScheduling, storageC
                 replicas: 1,
                 retention: "10d",
                 retentionSize: "18GB",
-                resources: c.prometheus,
+                resources: MONITORING_CONTAINERS.prometheus,
                 storageSpec: {
                     volumeClaimTemplate: {
                         spec: { storageClassName: storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } },
@@ -96,20 +96,20 @@ export function prometheusStackValues(scheduling: MonitoringScheduling, storageC
         },
         alertmanager: {
             alertmanagerSpec: {
-                ...scheduling, replicas: 1, resources: c.alertmanager,
+                ...scheduling, replicas: 1, resources: MONITORING_CONTAINERS.alertmanager,
                 // The whole routing comes from our AlertmanagerConfig (monitoring/alerting.ts), not the chart's.
                 alertmanagerConfiguration: { name: ALERTMANAGER_CONFIG_NAME },
             },
         },
-        "kube-state-metrics": { ...scheduling, resources: c.kubeStateMetrics },
+        "kube-state-metrics": { ...scheduling, resources: MONITORING_CONTAINERS.kubeStateMetrics },
         grafana: {
             ...scheduling,
-            resources: c.grafana,
+            resources: MONITORING_CONTAINERS.grafana,
             admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
             persistence: { enabled: false },
             testFramework: { enabled: false },
             sidecar: {
-                resources: c.grafanaSidecar,
+                resources: MONITORING_CONTAINERS.grafanaSidecar,
                 dashboards: {
                     enabled: true,
                     label: GRAFANA_DASHBOARD_LABEL.key,
@@ -122,7 +122,7 @@ export function prometheusStackValues(scheduling: MonitoringScheduling, storageC
                 name: "Loki",
                 type: "loki",
                 access: "proxy",
-                url: `http://loki.${MONITORING_NAMESPACE}.svc.cluster.local:3100`,
+                url: LOKI_URL,
             }],
         },
         // A pod on every node (all taints tolerated), in kube-system: see the class comment.
@@ -136,13 +136,12 @@ export function prometheusStackValues(scheduling: MonitoringScheduling, storageC
 
 /** Loki as a single binary on filesystem storage, 7 days of logs, on the monitoring nodes. */
 export function lokiValues(scheduling: MonitoringScheduling, storageClassName: pulumi.Input<string>) {
-    const c = MONITORING_CONTAINERS;
     return {
         deploymentMode: "SingleBinary",
         loki: {
             auth_enabled: false,
-            // The chart's non-root defaults plus the seccomp profile the restricted level requires.
-            podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+            // The chart's non-root defaults (user 10001) plus the seccomp profile the restricted level requires.
+            podSecurityContext: RESTRICTED_POD_SECURITY,
             commonConfig: { replication_factor: 1 },
             storage: { type: "filesystem" },
             schemaConfig: {
@@ -160,7 +159,7 @@ export function lokiValues(scheduling: MonitoringScheduling, storageClassName: p
         singleBinary: {
             ...scheduling,
             replicas: 1,
-            resources: c.loki,
+            resources: MONITORING_CONTAINERS.loki,
             persistence: { enabled: true, size: "10Gi", storageClass: storageClassName },
         },
         // Single binary only: no scalable targets, gateway, caches, canary or test pods.

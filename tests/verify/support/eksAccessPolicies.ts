@@ -10,7 +10,7 @@ import type { KubeObject } from "../../../verify/planObjects";
  * answers for both halves of an identity's rights. It is an approximation (the policies' exact rules differ in
  * details); nothing else in the suite stands in for EKS.
  */
-export const ACCESS_POLICY_CLUSTER_ROLES: Record<string, string> = {
+const ACCESS_POLICY_CLUSTER_ROLES: Record<string, string> = {
     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy": "cluster-admin",
     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy": "admin",
     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy": "edit",

@@ -2,22 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Quota } from "../../model/resources";
-import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
+import type { NamedNetworkPolicy } from "../guardedNamespace";
 import { platformLabels, namespaceNameSelector } from "../labels";
-import { allowDns, allowKubernetesApi, allowSameNamespace, KubernetesApiAddresses, METADATA_CIDR } from "../networkPolicies";
+import { allowDns, allowKubernetesApi, allowSameNamespace, everywhereButMetadata, KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
 import { chartRelease } from "./helm";
+import { platformNamespace } from "./platformNetwork";
 import { PlatformAlerting } from "./monitoring/alerting";
 import { CloudWatchExporter } from "./monitoring/cloudwatchExporter";
-import { GRAFANA_ADMIN_SECRET, MONITORING_NAMESPACE, PROMETHEUS_RELEASE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
+import { GRAFANA_ADMIN_SECRET, LOKI_PORT, MONITORING_NAMESPACE, PROMETHEUS_RELEASE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
 import { alloyValues, lokiValues, MonitoringScheduling, prometheusStackValues } from "./monitoring/values";
 
-/** Re-exported for the stack and the ingress component, which import them from here. */
-export { GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, PROMETHEUS_SELECTOR_LABEL } from "./monitoring/names";
 /** The monitoring namespace's quota (seed 000). */
 export const MONITORING_QUOTA: Quota = { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" }, pods: 15 };
-const CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 
-export interface MonitoringStackArgs {
+export interface ObservabilityArgs {
     vpcCidr: string;
     kubernetesApi: KubernetesApiAddresses;
     /** Node selector and tolerations that put a pod on the monitoring node group. */
@@ -28,15 +26,17 @@ export interface MonitoringStackArgs {
     clusterName: pulumi.Input<string>;
     region: string;
     accountId: pulumi.Input<string>;
-    /** Where critical alerts go: a webhook URL, as a Pulumi secret; undefined leaves them in Alertmanager's UI. */
+    /** Where critical alerts go: a webhook URL, as a Pulumi secret; undefined leaves them in Alertmanager's UI. @default no receiver */
     alertWebhookUrl?: pulumi.Output<string>;
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** The cluster add-ons (the StorageClass and CSI driver for the volumes, CoreDNS): the first release waits for them. */
+    afterAddons: pulumi.Input<pulumi.Resource>[];
 }
 
-const selectPods = (labels: Record<string, string>) => ({ matchLabels: labels });
-
-/** The monitoring namespace's allows on top of its default deny. */
-export function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
+/**
+ * The monitoring namespace's exceptions to its default deny, one per flow its releases need (scrapes, log
+ * shipping, alert delivery, the operator's webhook), so that each open path says who needs it.
+ */
+function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
         allowDns,
         allowSameNamespace,
@@ -48,16 +48,13 @@ export function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAdd
             spec: {
                 podSelector: {},
                 policyTypes: ["Egress"],
-                egress: [{
-                    to: [{ ipBlock: { cidr: vpcCidr } }],
-                    ports: [10250, 9100].map((port) => ({ protocol: "TCP", port })),
-                }],
+                egress: [{ to: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(10250, 9100) }],
             },
         },
         {
             name: "allow-prometheus-scrape",
             spec: {
-                podSelector: selectPods({ "app.kubernetes.io/name": "prometheus" }),
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "prometheus" }),
                 policyTypes: ["Egress"],
                 egress: [{ to: [{ namespaceSelector: {} }] }],
             },
@@ -65,25 +62,25 @@ export function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAdd
         {
             name: "allow-alertmanager-receivers",
             spec: {
-                podSelector: selectPods({ "app.kubernetes.io/name": "alertmanager" }),
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "alertmanager" }),
                 policyTypes: ["Egress"],
-                egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDR] } }], ports: [{ protocol: "TCP", port: 443 }] }],
+                egress: [{ to: [everywhereButMetadata], ports: tcp(443) }],
             },
         },
         {
             name: "allow-log-shipping",
             spec: {
-                podSelector: selectPods({ "app.kubernetes.io/name": "loki" }),
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "loki" }),
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [{ namespaceSelector: namespaceNameSelector("kube-system") }], ports: [{ protocol: "TCP", port: 3100 }] }],
+                ingress: [{ from: [{ namespaceSelector: namespaceNameSelector("kube-system") }], ports: tcp(LOKI_PORT) }],
             },
         },
         {
             name: "allow-operator-webhook",
             spec: {
-                podSelector: selectPods({ app: `${PROMETHEUS_RELEASE}-operator` }),
+                podSelector: podsLabelled({ app: `${PROMETHEUS_RELEASE}-operator` }),
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: [{ protocol: "TCP", port: 10250 }] }],
+                ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(10250) }],
             },
         },
     ];
@@ -91,30 +88,27 @@ export function monitoringNetworkPolicies(vpcCidr: string, api: KubernetesApiAdd
 
 
 /**
- * The shared observability of seed 000: the `monitoring` namespace (with its quota, container defaults,
- * default deny and the allows the stack needs), kube-prometheus-stack (Prometheus, Alertmanager, Grafana
- * with a generated admin password from a Secret, kube-state-metrics) and Loki, all on the monitoring node
- * group; and the per-node agents — node-exporter and the Alloy log shipper — in kube-system, where they
- * neither count against the monitoring quota (a pod per node would exhaust its 15 pods) nor need the
- * host access the namespace's Pod Security level (restricted, like every namespace we create) forbids.
+ * The shared observability of seed 000 (docs/cluster.md, "What it creates", lists each resource): Prometheus,
+ * Alertmanager, Grafana and Loki in the guarded `monitoring` namespace, on the monitoring node group; and the
+ * per-node agents — node-exporter and the Alloy log shipper — in kube-system, where they neither count against
+ * the monitoring quota (a pod per node would exhaust its 15 pods) nor need the host access the namespace's Pod
+ * Security level (restricted, like every namespace we create) forbids.
  */
-export class MonitoringStack extends pulumi.ComponentResource {
+export class Observability extends pulumi.ComponentResource {
     readonly namespaceName: pulumi.Output<string>;
     readonly prometheusStack: k8s.helm.v3.Release;
 
-    constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The type token predates the class's name; changing it would change every child's URN.
         super("fintrax:cluster:MonitoringStack", name, {}, opts);
         const parent = { parent: this };
         const scheduling = { nodeSelector: args.nodeSelector, tolerations: args.tolerations };
 
-        const namespace = new GuardedNamespace(name, {
-            name: MONITORING_NAMESPACE,
-            labels: platformLabels({ "fintrax.io/tier": "platform" }),
-            podSecurity: "restricted",
+        const namespace = platformNamespace(name, {
+            namespace: MONITORING_NAMESPACE,
             quota: MONITORING_QUOTA,
-            containerDefaults: CONTAINER_DEFAULTS,
             allow: monitoringNetworkPolicies(args.vpcCidr, args.kubernetesApi),
-        }, parent);
+        }, this);
         this.namespaceName = namespace.namespaceName;
 
         const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: true, overrideSpecial: "-_.~" }, parent);
@@ -129,13 +123,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
             releaseName: PROMETHEUS_RELEASE,
             namespace: this.namespaceName,
             values: prometheusStackValues(scheduling, args.storageClassName),
-        }, { ...parent, dependsOn: [namespace, adminSecret, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [namespace, adminSecret, ...args.afterAddons] });
 
         new PlatformAlerting(`${name}-alerting`, {
             namespace: this.namespaceName,
             webhookUrl: args.alertWebhookUrl,
             ruleLabels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value },
-            dependsOn: [this.prometheusStack],
+            crdsFrom: [this.prometheusStack],
         }, parent);
 
         new CloudWatchExporter(`${name}-cloudwatch-exporter`, {
@@ -144,7 +138,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             region: args.region,
             accountId: args.accountId,
             scheduling,
-            dependsOn: [this.prometheusStack],
+            crdsFrom: [this.prometheusStack],
         }, parent);
 
         const loki = chartRelease(`${name}-loki`, {

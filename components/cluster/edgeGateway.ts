@@ -1,32 +1,32 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Quota } from "../../model/resources";
+import { containerResources, type Quota } from "../../model/resources";
 import type { GatewayExport } from "../../model/clusterExports";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
-import type { KubernetesApiAddresses } from "../networkPolicies";
+import { type KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
 import { ENVIRONMENT_NAMESPACE_LABEL } from "../labels";
-import { chartRelease, chartSource, resources } from "./helm";
-import { JOB_RESOURCES, platformBaseline, platformNamespace, tcp } from "./platformNetwork";
+import { chartRelease, chartSource } from "./helm";
+import { JOB_RESOURCES, platformBaseline, platformNamespace } from "./platformNetwork";
 
-export const GATEWAY_NAMESPACE = "envoy-gateway-system";
-export const GATEWAY_CLASS_NAME = "envoy";
-export const GATEWAY_CONTROLLER_NAME = "gateway.envoyproxy.io/gatewayclass-controller";
+const GATEWAY_NAMESPACE = "envoy-gateway-system";
+const GATEWAY_CLASS_NAME = "envoy";
+const GATEWAY_CONTROLLER_NAME = "gateway.envoyproxy.io/gatewayclass-controller";
 /** The listeners of the shared Gateway: environments attach to the two HTTPS ones, `http` only redirects. */
-export const LISTENERS = { http: "http", apex: "https-apex", wildcard: "https-wildcard" } as const;
+const LISTENERS = { http: "http", apex: "https-apex", wildcard: "https-wildcard" } as const;
 const TLS_SECRET = "edge-tls";
 
 /**
  * The controller (100m/256Mi), two Envoy proxies (envoy 100m/128Mi and the shutdown manager's 10m/32Mi
  * default each), a rolling-update surge of each and the certgen job.
  */
-export const GATEWAY_QUOTA: Quota = { requests: { cpu: "600m", memory: "1Gi" }, limits: { cpu: "4", memory: "3Gi" }, pods: 8 };
+const GATEWAY_QUOTA: Quota = { requests: { cpu: "600m", memory: "1Gi" }, limits: { cpu: "4", memory: "3Gi" }, pods: 8 };
 
 /** Envoy Gateway's labels on every proxy pod (internal/infrastructure/kubernetes/proxy/resource.go, EnvoyAppLabel, v1.9.0). */
-const proxyPods = { matchLabels: { "app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" } };
+const proxyPods = podsLabelled({ "app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" });
 /** Envoy listens 10000 above a privileged listener port (internal/gatewayapi/translator.go, wellKnownPortShift, v1.9.0). */
 const PROXY_PORTS = [10080, 10443];
 
-export function gatewayNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
+function gatewayNetworkPolicies(vpcCidr: string, api: KubernetesApiAddresses): NamedNetworkPolicy[] {
     return [
         // 19001: the controller's metrics and the proxies' stats.
         ...platformBaseline(api, [19001]),
@@ -40,7 +40,7 @@ export function gatewayNetworkPolicies(vpcCidr: string, api: KubernetesApiAddres
             // the controller's pods with its name (charts/gateway-helm/templates/_helpers.tpl, eg.selectorLabels, v1.9.0).
             name: "allow-admission-webhook",
             spec: {
-                podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway-helm" } },
+                podSelector: podsLabelled({ "app.kubernetes.io/name": "gateway-helm" }),
                 policyTypes: ["Ingress"],
                 ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: tcp(9443) }],
             },
@@ -61,7 +61,7 @@ export function gatewayNetworkPolicies(vpcCidr: string, api: KubernetesApiAddres
  * shutdown manager need; one set here would replace it whole (internal/infrastructure/kubernetes/proxy/
  * resource.go, expectedEnvoySecurityContext, v1.9.0).
  */
-export function envoyProxyDefaults() {
+function envoyProxyDefaults() {
     return {
         provider: {
             type: "Kubernetes",
@@ -73,7 +73,7 @@ export function envoyProxyDefaults() {
                             maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: proxyPods,
                         }],
                     },
-                    container: { resources: resources("100m", "128Mi", "1", "512Mi") },
+                    container: { resources: containerResources("100m", "128Mi", "1", "512Mi") },
                 },
                 envoyPDB: { minAvailable: 1 },
                 envoyService: {
@@ -103,7 +103,7 @@ const fromEnvironments = (matchLabels: Record<string, string>) => ({
  * The shared Gateway: HTTPS for the apex (production) and for `*.<domain>` (every other environment,
  * previews included, with no step per preview), one certificate for both, and plain HTTP only to redirect.
  */
-export function sharedGateway(domain: string) {
+function sharedGateway(domain: string) {
     const https = (name: string, hostname: string, matchLabels: Record<string, string>) => ({
         name, hostname, port: 443, protocol: "HTTPS",
         tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: TLS_SECRET }] },
@@ -125,7 +125,7 @@ export function sharedGateway(domain: string) {
 }
 
 /** Every plain-HTTP request, whatever its host, answered with a permanent redirect to HTTPS. */
-export function httpsRedirect(gatewayName: string) {
+function httpsRedirect(gatewayName: string) {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
@@ -143,7 +143,7 @@ export interface EdgeGatewayArgs {
     domain: string;
     clusterIssuerName: pulumi.Input<string>;
     /** cert-manager and its issuers (the Certificate), the monitoring CRDs. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    afterPlatform: pulumi.Input<pulumi.Resource>[];
     /** Keep the CRDs: deleting one deletes every object of its kind, every environment's routes included. */
     protect: boolean;
 }
@@ -184,7 +184,7 @@ export class EdgeGateway extends pulumi.ComponentResource {
                 crds: { enabled: false },
                 deployment: {
                     replicas: 1,
-                    envoyGateway: { resources: resources("100m", "256Mi", "500m", "512Mi") },
+                    envoyGateway: { resources: containerResources("100m", "256Mi", "500m", "512Mi") },
                 },
                 podDisruptionBudget: { minAvailable: 0 },
                 certgen: { job: { resources: JOB_RESOURCES } },
@@ -209,7 +209,7 @@ export class EdgeGateway extends pulumi.ComponentResource {
                 issuerRef: { kind: "ClusterIssuer", name: args.clusterIssuerName },
                 privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
             },
-        }, { ...parent, dependsOn: [namespace, ...args.dependsOn] });
+        }, { ...parent, dependsOn: [namespace, ...args.afterPlatform] });
         const gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, definition, { ...parent, dependsOn: [gatewayClass, certificate] });
         new k8s.apiextensions.CustomResource(`${name}-https-redirect`, httpsRedirect(definition.metadata.name), { ...parent, dependsOn: [gateway] });
 

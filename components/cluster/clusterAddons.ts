@@ -1,23 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { managedAddon } from "./eksCluster";
-import { chartRelease, resources } from "./helm";
+import { EksCluster, managedAddon } from "./eksCluster";
+import { chartRelease } from "./helm";
 import { PodIdentityRole } from "./podIdentity";
+import { containerResources } from "../../model/resources";
 
-export const STORAGE_CLASS_NAME = "gp3";
-export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
-export const AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
+const STORAGE_CLASS_NAME = "gp3";
+const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
+const AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
 
 export interface ClusterAddonsArgs {
+    /** The configured name, known before the cluster exists: the autoscaler's policy and discovery spell it out. */
     clusterName: string;
-    /** The cluster's name as an output: the add-ons wait for the cluster through it. */
-    clusterNameOutput: pulumi.Input<string>;
+    /** The cluster the add-ons are installed in: they take its name output, and so wait for it. */
+    cluster: EksCluster;
     region: string;
     /** The account the cluster runs in, for the Pod Identity roles' trust. */
     accountId: pulumi.Input<string>;
     /** The add-ons run on nodes: CoreDNS and the EBS CSI controller only become healthy once nodes exist. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    afterNodes: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -25,7 +27,7 @@ export interface ClusterAddonsArgs {
  * may resize or shrink only the groups tagged `k8s.io/cluster-autoscaler/<cluster>: owned`, which EKS puts on
  * this cluster's managed node groups and nobody else's.
  */
-export function autoscalerPolicy(clusterName: string, region: string): string {
+function autoscalerPolicy(clusterName: string, region: string): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -78,13 +80,13 @@ export class ClusterAddons extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:cluster:ClusterAddons", name, {}, opts);
         const parent = { parent: this };
-        const afterNodes = { ...parent, dependsOn: args.dependsOn };
-        const coredns = managedAddon(`${name}-coredns`, { clusterName: args.clusterNameOutput, addonName: "coredns" }, afterNodes);
+        const afterNodes = { ...parent, dependsOn: args.afterNodes };
+        const coredns = managedAddon(`${name}-coredns`, { clusterName: args.cluster.clusterName, addonName: "coredns" }, afterNodes);
         // A daemon set on every node that hands the pods their roles' credentials: before any pod needs one.
         const podIdentityAgent = managedAddon(`${name}-pod-identity-agent`, {
-            clusterName: args.clusterNameOutput, addonName: "eks-pod-identity-agent",
+            clusterName: args.cluster.clusterName, addonName: "eks-pod-identity-agent",
         }, afterNodes);
-        const afterAgent = { ...parent, dependsOn: [...args.dependsOn, podIdentityAgent] };
+        const afterAgent = { ...parent, dependsOn: [...args.afterNodes, podIdentityAgent] };
 
         const ebsCsiRole = new PodIdentityRole(`${name}-ebs-csi`, {
             accountId: args.accountId,
@@ -93,7 +95,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
             managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
         }, parent);
         const ebsCsi = managedAddon(`${name}-ebs-csi`, {
-            clusterName: args.clusterNameOutput,
+            clusterName: args.cluster.clusterName,
             addonName: "aws-ebs-csi-driver",
             podIdentityAssociations: [{ roleArn: ebsCsiRole.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name }],
             configurationValues: JSON.stringify({ node: { tolerateAllTaints: true } }),
@@ -117,7 +119,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
             namespace: "kube-system",
             values: {
                 replicas: 2,
-                resources: resources("50m", "64Mi", "200m", "128Mi"),
+                resources: containerResources("50m", "64Mi", "200m", "128Mi"),
                 podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
             },
         }, afterNodes);
@@ -129,7 +131,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
             inlinePolicy: autoscalerPolicy(args.clusterName, args.region),
         }, parent);
         const autoscalerIdentity = new aws.eks.PodIdentityAssociation(`${name}-cluster-autoscaler`, {
-            clusterName: args.clusterNameOutput,
+            clusterName: args.cluster.clusterName,
             namespace: AUTOSCALER_SERVICE_ACCOUNT.namespace,
             serviceAccount: AUTOSCALER_SERVICE_ACCOUNT.name,
             roleArn: autoscalerRole.arn,
@@ -145,7 +147,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
                 rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT.name } },
                 extraArgs: { "balance-similar-node-groups": true, expander: "least-waste" },
                 priorityClassName: "system-cluster-critical",
-                resources: resources("50m", "128Mi", "200m", "256Mi"),
+                resources: containerResources("50m", "128Mi", "200m", "256Mi"),
             },
         }, { ...afterAgent, dependsOn: [...afterAgent.dependsOn, autoscalerIdentity] });
 
