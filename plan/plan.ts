@@ -170,20 +170,21 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     const view = options.view ?? "firstPreview";
     const clusterSpec = specs.find((s) => s.project === "fintrax-cluster") ?? stackSpec(CLUSTER_STACK_NAME);
     const reportsCluster = specs.includes(clusterSpec);
-    const clusterReported = reportsCluster ? await planOne(clusterSpec, root, view) : undefined;
-    const needsCreated = !clusterReported || (view !== "created" && specs.some((s) => s !== clusterSpec));
-    const clusterCreated = needsCreated ? await planOne(clusterSpec, root, "created") : clusterReported;
     const runs = new Map<StackSpec, StackRun>();
+    const reports = new Map<StackSpec, Promise<StackReport>>();
     // Each stack is judged (in the analyzer's process) while the next program runs (in this one).
-    const reports: Array<Promise<StackReport>> = [];
-    for (const spec of specs) {
-        const run = spec === clusterSpec ? clusterReported! : await planOne(spec, root, view, clusterCreated, clusterSpec);
+    const judge = (spec: StackSpec, run: StackRun) => {
         runs.set(spec, run);
         const judged = report(spec, run, root, analyzer);
         judged.catch(() => undefined); // awaited below, in order
-        reports.push(judged);
-    }
-    const stacks = await Promise.all(reports);
+        reports.set(spec, judged);
+    };
+    const clusterReported = reportsCluster ? await planOne(clusterSpec, root, view) : undefined;
+    if (clusterReported) judge(clusterSpec, clusterReported);
+    const needsCreated = !clusterReported || (view !== "created" && specs.some((s) => s !== clusterSpec));
+    const clusterCreated = needsCreated ? await planOne(clusterSpec, root, "created") : clusterReported!;
+    for (const spec of specs.filter((s) => s !== clusterSpec)) judge(spec, await planOne(spec, root, view, clusterCreated, clusterSpec));
+    const stacks = await Promise.all(specs.map((spec) => reports.get(spec)!));
 
     const cluster = clusterCreated.outputs as unknown as ClusterExports;
     const everyRun = [clusterReported ?? clusterCreated, ...[...runs.values()].filter((run) => run !== clusterReported)];
