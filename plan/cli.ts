@@ -15,7 +15,7 @@ const USAGE = `usage: npm run plan -- [--stack NAME]... [--config FILE] [--json]
   --compare BASE.json        report the changes and the cost and capacity deltas against an earlier --json report
   --max-cost-increase USD    with --compare: a monthly cost increase above USD is a mandatory violation
   --sarif FILE   also write the violations as a SARIF 2.1.0 log
-exit status: 0 planned, no mandatory violation; 1 a mandatory violation; 2 bad config or usage`;
+exit status: 0 planned, no mandatory violation; 1 a mandatory violation; 2 bad config or usage; 3 a program failed`;
 
 /** Kubernetes objects as YAML files, one per object, named after kind, namespace and name. */
 function writeObjects(report: PlanReport, dir: string): void {
@@ -53,6 +53,7 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
     const { plan, UsageError } = require("./plan") as typeof import("./plan");
     const { renderPlan } = require("./render") as typeof import("./render");
     const { StackFileError } = require("./stackConfig") as typeof import("./stackConfig");
+    const { ProgramError } = require("./runtime") as typeof import("./runtime");
     const { BaseReportError, compareWithBase, readBaseReport, renderChanges } = require("./compare") as typeof import("./compare");
     /* eslint-enable @typescript-eslint/no-require-imports */
     let args;
@@ -98,6 +99,10 @@ export async function main(argv: string[], defaults: PlanOptions = {}): Promise<
             || error instanceof BaseReportError) {
             process.stderr.write(`${error.message}\n`);
             return 2;
+        }
+        if (error instanceof ProgramError) {
+            process.stderr.write(`${error.message}\n`); // as `pulumi preview` reports it: the program's error, not our stack
+            return 3;
         }
         throw error;
     }

@@ -109,11 +109,21 @@ function propertyDependencies(request: any): Record<string, string[]> {
     return result;
 }
 
+/**
+ * The program failed the way the language host reports it: an error nobody handled, typically thrown in an `apply`
+ * that feeds a resource's input (the SDK then leaves that resource out and the error unhandled, so without this
+ * the plan would quietly plan one resource less than `pulumi up` could never create).
+ */
+export class ProgramError extends Error {}
+
 let running = false;
 
 export async function runStack(options: RunOptions): Promise<StackRun> {
     if (running) throw new Error("runStack: one program at a time (the Pulumi runtime is process-global)");
     running = true;
+    const unhandled = new Set<unknown>(); // one error may be rejected several times; reported once, as cmd/run does
+    const onUnhandled = (reason: unknown) => unhandled.add(reason);
+    process.on("unhandledRejection", onUnhandled);
     const warnings: string[] = [];
     const originalWarn = pulumi.log.warn;
     // The SDK stamps every promise with `new Error().stack`, for leak reports this rig never prints; an empty
@@ -170,6 +180,11 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
 
         await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {});
         await internal(runtimeSettings).waitForRPCs();
+        await new Promise((resolve) => setImmediate(resolve)); // Node reports unhandled rejections once microtasks drain
+        if (unhandled.size) {
+            const messages = [...unhandled].map((reason) => (reason instanceof Error ? reason.message : String(reason)));
+            throw new ProgramError(`the ${options.project}/${options.stack} program failed:\n  ${messages.join("\n  ")}`);
+        }
 
         const resources = recorded
             .filter((entry) => entry.urn && entry.request.getType() !== "pulumi:pulumi:Stack")
@@ -207,6 +222,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
             warnings,
         };
     } finally {
+        process.off("unhandledRejection", onUnhandled);
         Error.stackTraceLimit = stackTraceLimit;
         (pulumi.log as { warn: typeof pulumi.log.warn }).warn = originalWarn;
         running = false;
