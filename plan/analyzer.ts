@@ -1,7 +1,7 @@
 import Ajv, { ValidateFunction } from "ajv";
-import { ChildProcess, spawn } from "child_process";
-import { createRequire } from "module";
-import * as path from "path";
+import { ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import * as path from "node:path";
 import { EnforcementLevel, LEVELS, PolicyPackError, readConfigText, readPolicyPackConfig, withSchemaDefaults } from "./policyPackConfig";
 
 export { PolicyPackError } from "./policyPackConfig";

@@ -1,7 +1,7 @@
-import { spawnSync } from "child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { closeAnalyzers } from "./analyzer";
 import { plan } from "./plan";
 import { ROOT } from "./stacks";

@@ -126,10 +126,10 @@ export function checkCapacity(cluster: ClusterCapacityInputs, quotas: NamespaceQ
  */
 
 /** AWS keeps the first four and the last address of every subnet (VPC User Guide, "Subnet CIDR blocks", read 2026-12-01). */
-export const AWS_RESERVED_PER_SUBNET = 5;
+const AWS_RESERVED_PER_SUBNET = 5;
 /** EKS asks for at least 6 and recommends 16 free addresses in each cluster subnet (EKS User Guide, "VPC and subnet requirements", read 2026-12-01). */
-export const CONTROL_PLANE_ADDRESSES_PER_SUBNET = 16;
-export const PREFIX_SIZE = 16;
+const CONTROL_PLANE_ADDRESSES_PER_SUBNET = 16;
+const PREFIX_SIZE = 16;
 
 export interface SubnetUse {
     subnet: string;

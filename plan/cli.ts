@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from "fs";
-import * as path from "path";
-import { parseArgs } from "util";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import type { PlanOptions, PlanReport } from "./plan";
 

@@ -1,5 +1,5 @@
-import { readFileSync } from "fs";
-import { isDeepStrictEqual } from "util";
+import { readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import { formatCpu, formatMemory, parseQuantity } from "../model/quantity";
 import type { PlanReport, StackReport, Violation } from "./plan";
 

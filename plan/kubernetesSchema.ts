@@ -14,7 +14,7 @@ const CRD_PACKAGES: Record<string, string> = {
 };
 
 /** `kubernetes:apps/v1:Deployment` → the module that models it, or undefined for kinds with no model. */
-export function modelModule(type: string): string | undefined {
+function modelModule(type: string): string | undefined {
     const match = /^kubernetes:([^/]+)\/([^:]+):(\w+)$/.exec(type);
     if (!match) return undefined;
     const [, group, version, kind] = match;

@@ -3,8 +3,8 @@
 // require hook costs the plan more than planning four stacks does; see README, "Offline plan".
 // The bundle is rebuilt only when a file it was built from (or this one, or the tsconfig) changed since.
 "use strict";
-const fs = require("fs");
-const path = require("path");
+const fs = require("node:fs");
+const path = require("node:path");
 
 const [entry, ...args] = process.argv.slice(2);
 const name = path.basename(entry, ".ts");

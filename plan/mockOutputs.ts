@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
@@ -8,8 +8,8 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
  * a kubeconfig) because the programs build other resources from them.
  */
 
-export const MOCK_ACCOUNT = "123456789012";
-export const MOCK_REGION = "us-east-1";
+const MOCK_ACCOUNT = "123456789012";
+const MOCK_REGION = "us-east-1";
 
 export function digest(...parts: string[]): string {
     return createHash("sha256").update(parts.join("\u0000")).digest("hex");

@@ -1,5 +1,5 @@
-import { existsSync } from "fs";
-import * as path from "path";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import { loadClusterSettings } from "../config/cluster";
 import { loadEnvironmentSettings } from "../config/environment";
 import { addressInputsOf, checkCapacity, checkSubnetAddresses, CapacityReport, quotasOf } from "./capacity";

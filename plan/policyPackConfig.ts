@@ -1,4 +1,4 @@
-import { readFileSync } from "fs";
+import { readFileSync } from "node:fs";
 
 /** A `--policy-pack-config` file read as the engine reads it (pkg/resource/analyzer/config.go). */
 

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "fs";
-import * as path from "path";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
 import { loadEnvironmentSettings } from "../config/environment";
 import { parseQuantity } from "../model/quantity";
@@ -12,8 +12,8 @@ import { readStackConfig, StackFileError } from "./stackConfig";
  * and the capacity check must hold them all. Each live preview counts with the quota its template gives.
  */
 
-export const PREVIEWS_FILE = "previews/previews.json";
-export const PREVIEW_TEMPLATE = "previews/Pulumi.pr.template.yaml";
+const PREVIEWS_FILE = "previews/previews.json";
+const PREVIEW_TEMPLATE = "previews/Pulumi.pr.template.yaml";
 
 const settingsSchema = z.strictObject({
     label: z.string().regex(/^[a-z0-9][a-z0-9-]{0,48}$/, "must be a GitHub label of lowercase letters, digits and '-'"),

@@ -47,7 +47,7 @@ function violations(stack: StackReport): string[] {
     return lines;
 }
 
-export function renderStack(stack: StackReport, verbose: boolean): string {
+function renderStack(stack: StackReport, verbose: boolean): string {
     const lines = [
         `Planning ${stack.project}/${stack.stack} (${stack.file}, policy config ${stack.policyConfig})`,
         "",

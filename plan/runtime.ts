@@ -61,7 +61,7 @@ export const SECRET = "[secret]";
 export const UNKNOWN = "[unknown]";
 
 /** A serialized property value as a plain value; secrets revealed or masked. */
-export function plainValue(value: unknown, mask: boolean): any {
+function plainValue(value: unknown, mask: boolean): any {
     if (value === unknownValue) return UNKNOWN;
     if (Array.isArray(value)) return value.map((v) => plainValue(v, mask));
     if (value !== null && typeof value === "object") {

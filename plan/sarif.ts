@@ -1,6 +1,6 @@
-import { createHash } from "crypto";
-import * as path from "path";
-import { pathToFileURL } from "url";
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { allPolicies, PACK_NAME } from "../policies/all";
 import { COST_BUDGET_POLICY } from "./compare";
 import type { PlanReport, StackReport, Violation } from "./plan";

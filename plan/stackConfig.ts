@@ -1,4 +1,4 @@
-import { readFileSync } from "fs";
+import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 
 /**
@@ -14,7 +14,7 @@ export interface StackConfig {
 export class StackFileError extends Error {}
 
 /** A config value as Pulumi passes it to a program: text as is, anything structured as JSON. */
-export function encodeConfigValue(value: unknown): string {
+function encodeConfigValue(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
@@ -28,7 +28,7 @@ export function withOverrides(stackConfig: StackConfig, overrides: Record<string
     return { config, secretKeys: stackConfig.secretKeys };
 }
 
-export function flattenStackConfig(document: unknown, file: string): StackConfig {
+function flattenStackConfig(document: unknown, file: string): StackConfig {
     if (document === null || document === undefined) return { config: {}, secretKeys: [] };
     if (typeof document !== "object" || Array.isArray(document)) throw new StackFileError(`${file}: must be a YAML map with a "config:" section`);
     const section = (document as Record<string, unknown>).config ?? {};

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from "fs";
-import * as path from "path";
+import { existsSync, readdirSync } from "node:fs";
+import * as path from "node:path";
 import { setStackFileName } from "../config/load";
 import { MockStackOutputs, MockView } from "./mockOutputs";
 import { runStack, StackRun } from "./runtime";
@@ -13,7 +13,7 @@ import { readStackConfig, StackConfig, StackFileError } from "./stackConfig";
 export const ROOT = path.resolve(__dirname, "..");
 export const CLUSTER_STACK_NAME = "shared";
 /** A self-managed backend names every stack `organization/<project>/<stack>`. */
-export const ORGANIZATION = "organization";
+const ORGANIZATION = "organization";
 
 export interface StackSpec {
     project: "fintrax" | "fintrax-cluster";

@@ -35,7 +35,7 @@ function tagMap(tags: unknown): Record<string, string> {
 }
 
 /** The provider's `defaultTags.tags`; the SDK hands provider settings over as JSON text. */
-export function providerDefaultTags(provider: ResourceView["provider"]): Record<string, string> {
+function providerDefaultTags(provider: ResourceView["provider"]): Record<string, string> {
     if (!provider?.type.startsWith("pulumi:providers:aws")) return {};
     let defaultTags = provider.props?.defaultTags;
     if (typeof defaultTags === "string") {

@@ -24,7 +24,7 @@ export function allowedDisruptions(spec: any, replicas: number): number | undefi
 }
 
 /** The HorizontalPodAutoscaler that scales this Deployment, if the stack creates one. */
-export function autoscalerOf(deployment: PolicyResource, resources: PolicyResource[]): PolicyResource | undefined {
+function autoscalerOf(deployment: PolicyResource, resources: PolicyResource[]): PolicyResource | undefined {
     const name = metadataOf(deployment.props).name;
     const namespace = effectiveNamespace(deployment);
     return resources.find((resource) => {

@@ -10,7 +10,7 @@ export interface ImageReference {
     digest?: string;
 }
 
-export function parseImage(image: string): ImageReference {
+function parseImage(image: string): ImageReference {
     const at = image.indexOf("@");
     const digest = at >= 0 ? image.slice(at + 1) : undefined;
     const name = at >= 0 ? image.slice(0, at) : image;
@@ -31,7 +31,7 @@ export function unpinnedReason(image: string): string | undefined {
 }
 
 /** The fully qualified name: `nginx` → `docker.io/library/nginx`, `bitnami/redis` → `docker.io/bitnami/redis`. */
-export function qualifiedImage(image: string): string {
+function qualifiedImage(image: string): string {
     const [first, ...rest] = image.split("/");
     const isRegistry = rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
     if (isRegistry) return image;

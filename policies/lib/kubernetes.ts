@@ -94,7 +94,7 @@ const CLUSTER_SCOPED_KINDS = new Set([
 const NOT_OBJECT_GROUPS = ["helm.sh", "yaml", "kustomize"];
 
 /** True for a type whose props are one namespaced object; a `…Patch` counts as the kind it patches. */
-export function isNamespacedObject(type: string): boolean {
+function isNamespacedObject(type: string): boolean {
     const parsed = kubernetesType(type);
     if (!parsed || NOT_OBJECT_GROUPS.includes(parsed.group) || parsed.kind.endsWith("List")) return false;
     const kind = parsed.kind.replace(/Patch$/, "");
@@ -114,7 +114,7 @@ const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
     Job: ["spec", "template"],
     CronJob: ["spec", "jobTemplate", "spec", "template"],
 };
-export const POD_BEARING_KINDS = Object.keys(POD_TEMPLATE_PATHS);
+const POD_BEARING_KINDS = Object.keys(POD_TEMPLATE_PATHS);
 const WORKLOAD_GROUPS = ["core", "apps", "extensions", "batch"];
 
 export type ContainerSection = "containers" | "initContainers" | "ephemeralContainers";
@@ -144,7 +144,7 @@ const SECTION_LABELS: Record<ContainerSection, string> = {
 };
 
 /** Every container of a pod spec, init and ephemeral containers included, in the order the pod lists them. */
-export function containersOf(podSpec: any): ContainerRef[] {
+function containersOf(podSpec: any): ContainerRef[] {
     return (Object.keys(SECTION_LABELS) as ContainerSection[]).flatMap((section) =>
         ((podSpec?.[section] ?? []) as any[]).map((container) => ({
             container,
@@ -154,7 +154,7 @@ export function containersOf(podSpec: any): ContainerRef[] {
 }
 
 /** The pod template of a pod-bearing object (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod…). */
-export function podTemplateOf(resource: Pick<ResourceView, "type" | "name" | "props">): PodTemplate | undefined {
+function podTemplateOf(resource: Pick<ResourceView, "type" | "name" | "props">): PodTemplate | undefined {
     const kind = kindIn(resource.type, POD_BEARING_KINDS, WORKLOAD_GROUPS);
     if (!kind) return undefined;
     const template = valueAt(resource.props, POD_TEMPLATE_PATHS[kind]);

@@ -22,7 +22,7 @@ export function deniedDirections(spec: any): string[] {
 }
 
 /** DNS is always allowed: without it no allowlisted name resolves. */
-export const DNS_PORT = 53;
+const DNS_PORT = 53;
 
 /** A peer is inside the cluster when it selects pods or namespaces and names no IP block. */
 function inCluster(peer: any): boolean {

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /**
  * Writes lib/awsTaggableTypes.ts: every AWS resource type whose inputs include `tags`, read from the

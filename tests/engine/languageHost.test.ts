@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { spawn } from "child_process";
+import { spawn } from "node:child_process";
 import { buildSync } from "esbuild";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { readStackConfig } from "../../plan/stackConfig";
 import { ROOT } from "../../plan/stacks";
 import { clusterReferences } from "../support/clusterFixture";

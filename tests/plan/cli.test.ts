@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { parse } from "yaml";
 import type { PlanReport } from "../../plan/plan";
 import { PROD_WITH_PUBLIC_IMAGE, cli } from "./support";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import type { ComparedReport } from "../../plan/compare";
 import { compareWithBase, renderChanges } from "../../plan/compare";
 import type { PlanReport } from "../../plan/plan";

@@ -1,11 +1,11 @@
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { expect } from "chai";
-import { spawnSync } from "child_process";
-import { accessSync, chmodSync, constants, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
-import { pathToFileURL } from "url";
+import { spawnSync } from "node:child_process";
+import { accessSync, chmodSync, constants, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { allPolicies } from "../../policies/all";
 import type { PlanReport } from "../../plan/plan";
 import { toSarif } from "../../plan/sarif";

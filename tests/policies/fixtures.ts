@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import type { AnalyzedResource, PolicyViolation } from "../../plan/analyzer";
 import { policyAnalyzer } from "../../plan/analyzer";
 import { ROOT } from "../../plan/stacks";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { allPolicies } from "../../policies/all";
 import { AWS_SDK_VERSION, TAGGABLE_TYPES } from "../../policies/lib/awsTaggableTypes";
 import { sdkVersion, taggableTypes } from "../../policies/scripts/taggableTypes";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import * as path from "path";
+import * as path from "node:path";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { AnalyzedResource, PolicyViolation } from "../../plan/analyzer";
 import { policyAnalyzer } from "../../plan/analyzer";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ADMISSION_RULES, validatingAdmissionPolicy } from "../../../policies/admission/objects";
 import { platformDeployerScopeRule } from "../../../policies/admission/platformDeployerScope";
 import { imageRegistryRule, PRODUCTION_REGISTRIES, saTokenAutomountRule } from "../../../policies/admission/rules";
