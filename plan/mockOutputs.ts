@@ -155,11 +155,13 @@ export function mockResource(
     const state: Record<string, unknown> = { ...inputs, ...computedState(type, name, inputs, id, hex) };
     if (type.startsWith("aws:")) {
         state.arn ??= arnFor(type, name, inputs, id);
-        state.name ??= inputs.name ?? name;
+        // A `namePrefix` gets the provider's unique suffix (26 characters, as Terraform's PrefixedUniqueId), at create.
+        state.name ??= inputs.name ?? (typeof inputs.namePrefix === "string" ? `${inputs.namePrefix}${hex.slice(0, 26)}` : name);
     }
     if (view === "firstPreview") {
-        // The name is known in a preview (Check autonames it); an empty id is the SDK's unknown id.
-        const known = type.startsWith("aws:") ? { ...inputs, name: state.name } : inputs;
+        // An autoname is known in a preview (Check makes it), a prefixed one is not (the provider makes it at create);
+        // an empty id is the SDK's unknown id.
+        const known = type.startsWith("aws:") && inputs.namePrefix === undefined ? { ...inputs, name: state.name } : inputs;
         return { id: "", state: previewed(state, known) };
     }
     return { id, state };

@@ -16,6 +16,14 @@ describe("plan mocks: what a provider knows in a first preview", () => {
         expect(password.state).to.deep.equal({ length: 32, result: unknownValue });
     });
 
+    it("know an autoname in a preview, but not a name the provider makes from a namePrefix at create", () => {
+        const prefixed = args("aws:rds/parameterGroup:ParameterGroup", "parameters", { namePrefix: "fintrax-dev-postgres16-", family: "postgres16" });
+        expect(mockResource("dev", prefixed, {}, "firstPreview").state.name).to.equal(unknownValue);
+        expect(mockResource("dev", prefixed, {}, "created").state.name).to.match(/^fintrax-dev-postgres16-[0-9a-f]{26}$/);
+        const autonamed = args("aws:ec2/securityGroup:SecurityGroup", "runners", { description: "CI runners" });
+        expect(mockResource("shared", autonamed, {}, "firstPreview").state.name).to.equal("runners");
+    });
+
     it("know everything once the resource is created", () => {
         const key = mockResource("shared", args("aws:kms/key:Key", "cluster-secrets", { description: "EKS secrets" }), {}, "created");
         expect(key.id).to.match(/^[0-9a-f]{8}-/);
