@@ -1,8 +1,7 @@
-import Ajv, { ValidateFunction } from "ajv";
 import { ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { EnforcementLevel, LEVELS, PolicyPackError, readConfigText, readPolicyPackConfig, withSchemaDefaults } from "./policyPackConfig";
+import { EnforcementLevel, LEVELS, PolicyInfo, PolicyPackError, policyInfo, readConfigText, resolvePolicyConfig, ResolvedPolicyConfig } from "./policyPackConfig";
 
 export { PolicyPackError } from "./policyPackConfig";
 
@@ -33,15 +32,6 @@ export interface AnalyzedResource {
 
 export interface PolicyViolation { policy: string; enforcementLevel: "advisory" | "mandatory"; message: string; urn: string }
 
-
-export interface ResolvedPolicyConfig { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }
-
-interface PolicyInfo {
-    name: string;
-    enforcementLevel: EnforcementLevel;
-    schema?: { properties: Record<string, any>; required?: string[] };
-    validate?: ValidateFunction;
-}
 
 /** The pack's own SDK modules (its node_modules), as the analyzer loads them: stubs and messages must match. */
 function packModules(packDir: string) {
@@ -114,42 +104,16 @@ export class PolicyAnalyzer {
         const info = await this.call<any>("getAnalyzerInfo", new this.m.Empty());
         this.packName = info.getName();
         this.packVersion = info.getVersion();
-        // The engine checks a policy's config against `{type: object, properties, required}` of its schema.
-        const ajv = new Ajv({ allErrors: true, strict: false });
-        this.policies = info.getPoliciesList().map((policy: any): PolicyInfo => {
-            const schema = policy.getConfigschema();
-            const properties = schema?.getProperties()?.toJavaScript() ?? {};
-            const required: string[] = schema?.getRequiredList() ?? [];
-            return {
-                name: policy.getName(),
-                enforcementLevel: this.levels.get(policy.getEnforcementlevel())!,
-                ...(schema ? { schema: { properties, required }, validate: ajv.compile({ type: "object", properties, required }) } : {}),
-            };
-        });
+        this.policies = info.getPoliciesList().map((policy: any) => policyInfo(policy.getName(), this.levels.get(policy.getEnforcementlevel())!,
+            policy.getConfigschema() && {
+                properties: policy.getConfigschema().getProperties()?.toJavaScript() ?? {},
+                required: policy.getConfigschema().getRequiredList() ?? [],
+            }));
     }
 
-    /**
-     * Every policy's configuration from `file` (a `--policy-pack-config`), as the engine makes it: a policy's own entry,
-     * else `all`, else the level the pack gives it; its schema's defaults under the entry's properties; then
-     * each policy's properties checked against its schema. Entries naming no policy are ignored.
-     */
+    /** Every policy's configuration from `file` (a `--policy-pack-config`), as the engine makes it (policyPackConfig.ts). */
     resolveConfig(file: string): Map<string, ResolvedPolicyConfig> {
-        const entries = readPolicyPackConfig(file);
-        const problems: string[] = [];
-        const resolved = new Map<string, ResolvedPolicyConfig>();
-        for (const policy of this.policies) {
-            const own = entries[policy.name] ?? { properties: {} };
-            const enforcementLevel = own.enforcementLevel ?? entries.all?.enforcementLevel ?? policy.enforcementLevel;
-            const properties = withSchemaDefaults(policy.schema, own.properties);
-            if (policy.validate && !policy.validate(properties)) {
-                for (const error of policy.validate.errors ?? []) problems.push(`${policy.name}: ${error.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${error.message}`);
-            }
-            resolved.set(policy.name, { enforcementLevel, properties });
-        }
-        if (problems.length) {
-            throw new PolicyPackError(`${file}: validating policy config: ${this.packName} ${this.packVersion}\n  ${problems.join("\n  ")}`);
-        }
-        return resolved;
+        return resolvePolicyConfig(file, this.policies, `${this.packName} ${this.packVersion}`);
     }
 
     private async configure(file: string): Promise<void> {

@@ -1,3 +1,4 @@
+import Ajv, { ValidateFunction } from "ajv";
 import { readFileSync } from "node:fs";
 
 /** A `--policy-pack-config` file read as the engine reads it (pkg/resource/analyzer/config.go). */
@@ -44,4 +45,43 @@ export function readPolicyPackConfig(file: string): Record<string, ConfigEntry> 
         const { enforcementLevel, ...properties } = value as Record<string, unknown>;
         return [name, { ...(enforcementLevel === undefined ? {} : { enforcementLevel: level(enforcementLevel, `"${name}".enforcementLevel`) }), properties }];
     }));
+}
+
+/** What the pack says of a policy (GetAnalyzerInfo), with its config schema compiled. */
+export interface PolicyInfo {
+    name: string;
+    enforcementLevel: EnforcementLevel;
+    schema?: { properties: Record<string, any>; required: string[] };
+    validate?: ValidateFunction;
+}
+
+export interface ResolvedPolicyConfig { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+
+/** The engine checks a policy's config against `{type: object, properties, required}` of its schema. */
+export function policyInfo(name: string, enforcementLevel: EnforcementLevel, schema?: PolicyInfo["schema"]): PolicyInfo {
+    return { name, enforcementLevel, ...(schema ? { schema, validate: ajv.compile({ type: "object", ...schema }) } : {}) };
+}
+
+/**
+ * Every policy's configuration from `file`, as the engine makes it: a policy's own entry, else `all`, else the level
+ * the pack gives it; its schema's defaults under the entry's properties; then each policy's properties checked
+ * against its schema (`pack` names the pack in the error). Entries naming no policy are ignored.
+ */
+export function resolvePolicyConfig(file: string, policies: PolicyInfo[], pack: string): Map<string, ResolvedPolicyConfig> {
+    const entries = readPolicyPackConfig(file);
+    const problems: string[] = [];
+    const resolved = new Map<string, ResolvedPolicyConfig>();
+    for (const policy of policies) {
+        const own = entries[policy.name] ?? { properties: {} };
+        const enforcementLevel = own.enforcementLevel ?? entries.all?.enforcementLevel ?? policy.enforcementLevel;
+        const properties = withSchemaDefaults(policy.schema, own.properties);
+        if (policy.validate && !policy.validate(properties)) {
+            for (const error of policy.validate.errors ?? []) problems.push(`${policy.name}: ${error.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${error.message}`);
+        }
+        resolved.set(policy.name, { enforcementLevel, properties });
+    }
+    if (problems.length) throw new PolicyPackError(`${file}: validating policy config: ${pack}\n  ${problems.join("\n  ")}`);
+    return resolved;
 }
