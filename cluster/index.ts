@@ -18,7 +18,7 @@ import { AUTOSCALER_KUBERNETES_MINOR } from "../components/cluster/charts";
 import { daemonSetRequests } from "../components/cluster/daemonSets";
 import { ALERT_WEBHOOK_KEY, CLUSTER_NAMESPACE, loadClusterSettings, MONITORING_NODE_LABEL } from "../config/cluster";
 import { stackFileName } from "../config/load";
-import { TIER_PRESETS } from "../config/tiers";
+import { TIER_ADMISSION } from "../config/tiers";
 
 /** Each export as the program may hand it over: a plain value or an output that resolves to it. */
 type Exported<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -133,11 +133,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
         ...settings.platformDeployment,
     }, onCluster);
     new AdmissionPolicies("admission", {
-        tiers: {
-            development: TIER_PRESETS.development.admission,
-            staging: TIER_PRESETS.staging.admission,
-            production: TIER_PRESETS.production.admission,
-        },
+        tiers: TIER_ADMISSION,
     }, onCluster);
 
     // The API endpoint is private by default: deploys, previews and drift checks run on these (docs/delivery.md).

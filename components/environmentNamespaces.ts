@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, Quota, StorageBudget } from "../model/resources";
-import { TIER_LABEL } from "../policies/lib/namespaces";
+import { TIER_LABEL } from "../model/labels";
 import { GuardedNamespace, NamedNetworkPolicy } from "./guardedNamespace";
 import { EnvironmentNetworkArgs, environmentNetworkPolicies, extraNamespaceNetworkPolicies } from "./networkPolicies";
 

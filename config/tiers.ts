@@ -3,7 +3,7 @@
  * replica ranges and node sizing; 003: container requests and database classes), in one table so that a
  * reviewer can compare them with the design at a glance.
  */
-import type { Tier } from "../model/tiers";
+import { TIERS, type Tier } from "../model/tiers";
 import type { DatabaseSettings } from "../model/database";
 import type { ContainerResources, Quota, StorageBudget } from "../model/resources";
 import type { ValidationAction } from "../policies/admission/rule";
@@ -130,6 +130,9 @@ export const TIER_PRESETS: Record<Tier, TierPreset> = {
         defaultServicesMaxReplicas: 4,
     },
 };
+
+/** What the API server's admission policies do in each tier, as the cluster program hands it to AdmissionPolicies. */
+export const TIER_ADMISSION = Object.fromEntries(TIERS.map((tier) => [tier, TIER_PRESETS[tier].admission])) as Record<Tier, TierPreset["admission"]>;
 
 /** `prod` → production, `staging` → staging, anything else (dev, pr-42, …) → development. */
 export function tierFor(environment: string): Tier {

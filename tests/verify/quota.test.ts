@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
-import { parseQuantity } from "../../policies/lib/quantity";
+import { parseQuantity } from "../../model/quantity";
 import type { KubeObject } from "../../verify/planObjects";
 import { appliedPlan } from "./support/applyPlan";
 import {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { expiredPreviews } from "../../.github/previews/expired";
 import { renderPlanComment } from "../../.github/actions/offline-plan/comment";
 import { loadPreviewSettings, previewQuotas } from "../../plan/previews";
-import { parseQuantity } from "../../policies/lib/quantity";
+import { parseQuantity } from "../../model/quantity";
 import { cli } from "../plan/support";
 import { loadWorkflow, ROOT } from "./workflows";
 
