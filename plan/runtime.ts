@@ -116,115 +116,133 @@ function propertyDependencies(request: any): Record<string, string[]> {
  */
 export class ProgramError extends Error {}
 
+/** What the program registered, read and exported, recorded from the mock monitor as the engine would see it. */
+interface Recorder { recorded: Recorded[]; stackOutputs?: Record<string, unknown> }
+
+/** Wraps the mock monitor's calls so that every registration, read and the stack's outputs are recorded. */
+function installRecorder(monitor: any): Recorder {
+    const recorder: Recorder = { recorded: [] };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request: any, callback: (err: any, response: any) => void) => {
+        const entry: Recorded = { request, read: false };
+        recorder.recorded.push(entry);
+        register(request, (err: any, response: any) => {
+            if (response) {
+                entry.urn = response.getUrn();
+                entry.id = response.getId();
+                markSecretOutputs(response, request.getAdditionalsecretoutputsList());
+                entry.outputs = response.getObject()?.toJavaScript();
+            }
+            callback(err, response);
+        });
+    };
+    // Reads (a StackReference is one) are part of what a preview shows, with the inputs they were read by.
+    const read = monitor.readResource.bind(monitor);
+    monitor.readResource = (request: any, callback: (err: any, response: any) => void) => {
+        const entry: Recorded = { request, read: true, id: request.getId() };
+        recorder.recorded.push(entry);
+        read(request, (err: any, response: any) => {
+            if (response) entry.urn = response.getUrn();
+            callback(err, response);
+        });
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (request: any, callback: (err: any, response: any) => void) => {
+        if (String(request.getUrn()).split("::")[2] === "pulumi:pulumi:Stack") recorder.stackOutputs = request.getOutputs()?.toJavaScript();
+        registerOutputs(request, callback);
+    };
+    return recorder;
+}
+
+function toPlannedResource(entry: Recorded): PlannedResource {
+    const request = entry.request;
+    const raw = (entry.read ? request.getProperties() : request.getObject())?.toJavaScript() ?? {};
+    return {
+        urn: entry.urn!,
+        id: entry.id ?? "",
+        type: request.getType(),
+        name: request.getName(),
+        parent: request.getParent() && !request.getParent().includes("::pulumi:pulumi:Stack::") ? request.getParent() : null,
+        provider: providerUrn(request.getProvider()),
+        protect: !entry.read && request.getProtect() === true,
+        custom: entry.read || request.getCustom(),
+        inputs: plainValue(raw, false),
+        maskedInputs: plainValue(raw, true),
+        serializedInputs: raw,
+        serializedOutputs: entry.outputs,
+        dependencies: entry.read ? [] : request.getDependenciesList(),
+        propertyDependencies: entry.read ? {} : propertyDependencies(request),
+    };
+}
+
+/**
+ * Runs `body` with the process set up as a program run needs it, and puts everything back after: what the program
+ * reports through `pulumi.log.warn` collected; errors nobody handles collected (one error may be rejected several
+ * times, reported once, as cmd/run does); stack traces off.
+ */
+async function inProgramRun<T>(body: (warnings: string[], unhandled: Set<unknown>) => Promise<T>): Promise<T> {
+    const warnings: string[] = [];
+    const unhandled = new Set<unknown>();
+    const onUnhandled = (reason: unknown) => unhandled.add(reason);
+    const originalWarn = pulumi.log.warn;
+    // The SDK stamps every promise with `new Error().stack`, for leak reports this rig never prints; an empty
+    // trace keeps that from dominating a run. (Resources still record their full creation stack.)
+    const stackTraceLimit = Error.stackTraceLimit;
+    process.on("unhandledRejection", onUnhandled);
+    Error.stackTraceLimit = 0;
+    (pulumi.log as { warn: typeof pulumi.log.warn }).warn = (message: string) => {
+        warnings.push(message);
+        return Promise.resolve();
+    };
+    try {
+        return await body(warnings, unhandled);
+    } finally {
+        process.off("unhandledRejection", onUnhandled);
+        Error.stackTraceLimit = stackTraceLimit;
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = originalWarn;
+    }
+}
+
 let running = false;
 
 export async function runStack(options: RunOptions): Promise<StackRun> {
     if (running) throw new Error("runStack: one program at a time (the Pulumi runtime is process-global)");
     running = true;
-    const unhandled = new Set<unknown>(); // one error may be rejected several times; reported once, as cmd/run does
-    const onUnhandled = (reason: unknown) => unhandled.add(reason);
-    process.on("unhandledRejection", onUnhandled);
-    const warnings: string[] = [];
-    const originalWarn = pulumi.log.warn;
-    // The SDK stamps every promise with `new Error().stack`, for leak reports this rig never prints; an empty
-    // trace keeps that from dominating a run. (Resources still record their full creation stack.)
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
     try {
-        pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
-        await pulumi.runtime.setMocks(
-            {
-                newResource: (args) => mockResource(options.stack, args, options.stackReferences ?? {}, options.view),
-                call: (args) => mockCall(args),
-            },
-            options.project,
-            options.stack,
-            true,
-        );
-        const recorded: Recorded[] = [];
-        let stackOutputs: unknown;
-        const monitor = internal(runtimeState).getStore().settings.monitor;
-        const register = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (request: any, callback: (err: any, response: any) => void) => {
-            const entry: Recorded = { request, read: false };
-            recorded.push(entry);
-            register(request, (err: any, response: any) => {
-                if (response) {
-                    entry.urn = response.getUrn();
-                    entry.id = response.getId();
-                    markSecretOutputs(response, request.getAdditionalsecretoutputsList());
-                    entry.outputs = response.getObject()?.toJavaScript();
-                }
-                callback(err, response);
-            });
-        };
-        // Reads (a StackReference is one) are part of what a preview shows, with the inputs they were read by.
-        const read = monitor.readResource.bind(monitor);
-        monitor.readResource = (request: any, callback: (err: any, response: any) => void) => {
-            const entry: Recorded = { request, read: true, id: request.getId() };
-            recorded.push(entry);
-            read(request, (err: any, response: any) => {
-                if (response) entry.urn = response.getUrn();
-                callback(err, response);
-            });
-        };
-        const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-        monitor.registerResourceOutputs = (request: any, callback: (err: any, response: any) => void) => {
-            if (String(request.getUrn()).split("::")[2] === "pulumi:pulumi:Stack") stackOutputs = request.getOutputs()?.toJavaScript();
-            registerOutputs(request, callback);
-        };
-        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = (message: string) => {
-            warnings.push(message);
-            return Promise.resolve();
-        };
-
-        await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {});
-        await internal(runtimeSettings).waitForRPCs();
-        await new Promise((resolve) => setImmediate(resolve)); // Node reports unhandled rejections once microtasks drain
-        if (unhandled.size) {
-            const messages = [...unhandled].map((reason) => (reason instanceof Error ? reason.message : String(reason)));
-            throw new ProgramError(`the ${options.project}/${options.stack} program failed:\n  ${messages.join("\n  ")}`);
-        }
-
-        const resources = recorded
-            .filter((entry) => entry.urn && entry.request.getType() !== "pulumi:pulumi:Stack")
-            .map((entry): PlannedResource => {
-                const request = entry.request;
-                const raw = (entry.read ? request.getProperties() : request.getObject())?.toJavaScript() ?? {};
-                return {
-                    urn: entry.urn!,
-                    id: entry.id ?? "",
-                    type: request.getType(),
-                    name: request.getName(),
-                    parent: request.getParent() && !request.getParent().includes("::pulumi:pulumi:Stack::") ? request.getParent() : null,
-                    provider: providerUrn(request.getProvider()),
-                    protect: !entry.read && request.getProtect() === true,
-                    custom: entry.read || request.getCustom(),
-                    inputs: plainValue(raw, false),
-                    maskedInputs: plainValue(raw, true),
-                    serializedInputs: raw,
-                    serializedOutputs: entry.outputs,
-                    dependencies: entry.read ? [] : request.getDependenciesList(),
-                    propertyDependencies: entry.read ? {} : propertyDependencies(request),
-                };
-            });
-        const rawOutputs = (stackOutputs ?? {}) as Record<string, unknown>;
-        const secretOutputNames = Object.keys(rawOutputs)
-            .filter((key) => JSON.stringify(plainValue(rawOutputs[key], true)).includes(SECRET))
-            .sort();
-        return {
-            project: options.project,
-            stack: options.stack,
-            resources,
-            outputs: plainValue(rawOutputs, false),
-            maskedOutputs: plainValue(rawOutputs, true),
-            secretOutputNames,
-            warnings,
-        };
+        return await inProgramRun(async (warnings, unhandled) => {
+            pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+            await pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => mockResource(options.stack, args, options.stackReferences ?? {}, options.view),
+                    call: (args) => mockCall(args),
+                },
+                options.project,
+                options.stack,
+                true,
+            );
+            const recorder = installRecorder(internal(runtimeState).getStore().settings.monitor);
+            await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {});
+            await internal(runtimeSettings).waitForRPCs();
+            await new Promise((resolve) => setImmediate(resolve)); // Node reports unhandled rejections once microtasks drain
+            if (unhandled.size) {
+                const messages = [...unhandled].map((reason) => (reason instanceof Error ? reason.message : String(reason)));
+                throw new ProgramError(`the ${options.project}/${options.stack} program failed:\n  ${messages.join("\n  ")}`);
+            }
+            const resources = recorder.recorded
+                .filter((entry) => entry.urn && entry.request.getType() !== "pulumi:pulumi:Stack")
+                .map(toPlannedResource);
+            const rawOutputs = recorder.stackOutputs ?? {};
+            return {
+                project: options.project,
+                stack: options.stack,
+                resources,
+                outputs: plainValue(rawOutputs, false),
+                maskedOutputs: plainValue(rawOutputs, true),
+                secretOutputNames: Object.keys(rawOutputs).filter((key) => JSON.stringify(plainValue(rawOutputs[key], true)).includes(SECRET)).sort(),
+                warnings,
+            };
+        });
     } finally {
-        process.off("unhandledRejection", onUnhandled);
-        Error.stackTraceLimit = stackTraceLimit;
-        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = originalWarn;
         running = false;
     }
 }
