@@ -57,10 +57,11 @@ export interface PolicyInfo {
 
 export interface ResolvedPolicyConfig { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+let ajv: Ajv | undefined; // made when the pack first answers, not while the plan is starting the analyzer
 
 /** The engine checks a policy's config against `{type: object, properties, required}` of its schema. */
 export function policyInfo(name: string, enforcementLevel: EnforcementLevel, schema?: PolicyInfo["schema"]): PolicyInfo {
+    ajv ??= new Ajv({ allErrors: true, strict: false });
     return { name, enforcementLevel, ...(schema ? { schema, validate: ajv.compile({ type: "object", ...schema }) } : {}) };
 }
 
