@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
+import type * as aws from "@pulumi/aws";
+import type * as eks from "@pulumi/eks";
+import type * as random from "@pulumi/random";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
 /**
@@ -72,20 +75,23 @@ function uuidFrom(hex: string): string {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** A provider's state for resource class `R`: only attributes the real SDK class has (type-checked, not trusted). */
+type StateOf<R> = Partial<Record<keyof R, unknown>>;
+
 /** Extra state for types whose outputs the programs read (beyond echoing the inputs). */
 function computedState(type: string, name: string, inputs: Record<string, unknown>, id: string, hex: string): Record<string, unknown> {
     switch (type) {
         case "aws:kms/key:Key":
-            return { keyId: id };
+            return { keyId: id } satisfies StateOf<aws.kms.Key>;
         case "aws:rds/instance:Instance": {
             const identifier = String(inputs.identifier ?? name);
             const address = `${identifier}.c${hex.slice(0, 10)}.${MOCK_REGION}.rds.amazonaws.com`;
-            return { identifier, address, endpoint: `${address}:5432`, port: inputs.port ?? 5432 };
+            return { identifier, address, endpoint: `${address}:5432`, port: inputs.port ?? 5432 } satisfies StateOf<aws.rds.Instance>;
         }
         case "aws:ec2/launchTemplate:LaunchTemplate":
-            return { latestVersion: 1, defaultVersion: 1 };
+            return { latestVersion: 1, defaultVersion: 1 } satisfies StateOf<aws.ec2.LaunchTemplate>;
         case "random:index/randomPassword:RandomPassword":
-            return { result: `mock-${hex.slice(0, Number(inputs.length ?? 32) - 5)}` };
+            return { result: `mock-${hex.slice(0, Number(inputs.length ?? 32) - 5)}` } satisfies StateOf<random.RandomPassword>;
         case "eks:index:Cluster": {
             const clusterName = String(inputs.name ?? name);
             const endpoint = `https://${hex.slice(0, 32).toUpperCase()}.gr7.${MOCK_REGION}.eks.amazonaws.com`;
@@ -105,7 +111,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
                 oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${oidcIssuer}`,
                 oidcProviderUrl: oidcIssuer,
                 oidcIssuer,
-            };
+            } satisfies StateOf<eks.Cluster>;
         }
         default:
             return {};
@@ -155,7 +161,8 @@ export function mockResource(
     const state: Record<string, unknown> = { ...inputs, ...computedState(type, name, inputs, id, hex) };
     if (type.startsWith("aws:")) {
         state.arn ??= arnFor(type, name, inputs, id);
-        // A `namePrefix` gets the provider's unique suffix (26 characters, as Terraform's PrefixedUniqueId), at create.
+        // A `namePrefix` gets the provider's unique suffix at create: 26 characters (terraform-plugin-sdk
+        // helper/id PrefixedUniqueId, UniqueIDSuffixLength; read 2026-12-01).
         state.name ??= inputs.name ?? (typeof inputs.namePrefix === "string" ? `${inputs.namePrefix}${hex.slice(0, 26)}` : name);
     }
     if (view === "firstPreview") {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { loadClusterSettings } from "../config/cluster";
 import { loadEnvironmentSettings } from "../config/environment";
@@ -89,14 +89,12 @@ async function planOne(spec: StackSpec, root: string, view: MockView, clusterRun
 
 /**
  * The cluster as created, which the environments' StackReference reads: one run per process for the same stack file
- * text (the tests and the bench plan many environments against one cluster). A run that fails is not kept.
+ * and config (the tests and the bench plan many environments against one cluster). A run that fails is not kept.
  */
 const createdClusters = new Map<string, Promise<StackRun>>();
 
 function createdCluster(spec: StackSpec, root: string): Promise<StackRun> {
-    const file = path.isAbsolute(spec.file) ? spec.file : path.join(root, spec.file);
-    if (!existsSync(file)) return planOne(spec, root, "created"); // fails with the stack file error
-    const key = `${file}\0${readFileSync(file, "utf8")}`;
+    const key = JSON.stringify([spec.file, root, loadStackConfig(spec, root)]);
     if (!createdClusters.has(key)) {
         const run = planOne(spec, root, "created");
         run.catch(() => createdClusters.delete(key));
