@@ -17,8 +17,7 @@ import { environmentLabels } from "./components/labels";
  * `fintrax:` config of the stack (see README).
  */
 export = async () => {
-    const { settings, warnings } = loadEnvironmentSettings(stackFileName());
-    warnings.forEach((warning) => pulumi.log.warn(warning));
+    const { settings } = loadEnvironmentSettings(stackFileName());
     const { environment, tier, preset } = settings;
     const labels = environmentLabels(environment, tier);
 

@@ -44,7 +44,8 @@ export = async (): Promise<Exported<ClusterExports>> => {
     const awsProvider = new aws.Provider("aws", { region: settings.region as aws.Region, defaultTags: { tags: settings.tags } });
     const onAws = { providers: { aws: awsProvider } };
 
-    const network = new Network("network", settings, onAws);
+    const accountId = aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId;
+    const network = new Network("network", { ...settings, accountId }, onAws);
 
     const cluster = new EksCluster("cluster", {
         clusterName: settings.clusterName,
@@ -72,7 +73,6 @@ export = async (): Promise<Exported<ClusterExports>> => {
     }, onAws);
 
     const onCluster = { providers: { aws: awsProvider, kubernetes: cluster.provider } };
-    const accountId = aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId;
     const addons = new ClusterAddons("addons", {
         clusterName: settings.clusterName,
         cluster,
@@ -130,6 +130,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
     new PlatformAccess("platform-access", {
         clusterName: cluster.clusterName,
         region: settings.region,
+        accountId,
         ...settings.platformDeployment,
     }, onCluster);
     new AdmissionPolicies("admission", {
@@ -140,6 +141,7 @@ export = async (): Promise<Exported<ClusterExports>> => {
     new CiRunners("ci-runners", {
         ...settings.ciRunners,
         region: settings.region,
+        accountId,
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,

@@ -1,4 +1,4 @@
-import { platformDeployersGroup } from "../policies/admission/platformDeployerScope";
+import { platformDeployersGroup, platformDeployerScopeRule } from "../policies/admission/platformDeployerScope";
 
 /**
  * Who may do what on the shared cluster, in one place: the Kubernetes groups and RBAC rules both programs
@@ -157,7 +157,7 @@ function row(identity: Identity, verb: string, resource: string, namespace: stri
     return { identity, verb, group, resource: plural, ...(namespace ? { namespace } : {}), allowed, ...extra };
 }
 
-const SCOPE = "fintrax-platform-deployer-scope";
+const SCOPE = platformDeployerScopeRule.name;
 
 export const ACCESS_TABLE: AccessRow[] = [
     row("cluster-admin", "delete", "validatingadmissionpolicies.admissionregistration.k8s.io", undefined, true),

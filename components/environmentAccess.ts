@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { APP_DEPLOYER_BOUNDARY_NAME, appDeployerRules } from "./accessModel";
+import { APP_DEPLOYER_BOUNDARY_NAME, appDeployerRules, GROUPS } from "./accessModel";
 
 export interface EnvironmentAccessArgs {
     environment: string;
@@ -29,7 +29,7 @@ export class EnvironmentAccess extends pulumi.ComponentResource {
     constructor(name: string, args: EnvironmentAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fintrax:environment:EnvironmentAccess", name, {}, opts);
         const parent = { parent: this };
-        this.group = `fintrax-${args.environment}-deployers`;
+        this.group = GROUPS.appDeployers(args.environment);
 
         const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
         const principals = args.trustedPrincipals.length

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { TIER_LABEL } from "../model/labels";
 
 /** Labels every Fintrax object carries, so that `kubectl get -l` and cost reports can slice by them. */
 export function platformLabels(extra: Record<string, string> = {}): Record<string, string> {
@@ -9,7 +10,7 @@ export function platformLabels(extra: Record<string, string> = {}): Record<strin
 export const ENVIRONMENT_NAMESPACE_LABEL = "fintrax.io/environment";
 
 export function environmentLabels(environment: string, tier: string): Record<string, string> {
-    return platformLabels({ [ENVIRONMENT_NAMESPACE_LABEL]: environment, "fintrax.io/tier": tier });
+    return platformLabels({ [ENVIRONMENT_NAMESPACE_LABEL]: environment, [TIER_LABEL]: tier });
 }
 
 /** Pods that the gateway's proxies may reach carry this label; the network policy admits only them. */

@@ -167,7 +167,7 @@ function databasesOf(raw: RawConfig["database"], preset: TierPreset): NamedDatab
 }
 
 /** Reads and validates the `fintrax:` namespace; throws ConfigError before anything is registered. */
-export function loadEnvironmentSettings(file: string, all?: Record<string, string>): { settings: EnvironmentSettings; warnings: string[] } {
+export function loadEnvironmentSettings(file: string, all?: Record<string, string>): { settings: EnvironmentSettings } {
     const raw = parseConfig(schema, ENVIRONMENT_NAMESPACE, readNamespace(ENVIRONMENT_NAMESPACE, all), file);
     const tier = raw.tier ?? tierFor(raw.environment);
     const preset = TIER_PRESETS[tier];
@@ -192,7 +192,7 @@ export function loadEnvironmentSettings(file: string, all?: Record<string, strin
         extraNamespaces: (raw.extraNamespaces ?? []).map((extra) => ({ name: `${extra.name}-${raw.environment}`, quota: extra.quota })),
     };
     checkQuotaFit(settings, file, raw.quota !== undefined);
-    return { settings, warnings: [] };
+    return { settings };
 }
 
 interface Usage { pods: number; requests: { cpu: number; memory: number }; limits: { cpu: number; memory: number } }

@@ -32,7 +32,7 @@ export interface ClusterSettings {
     kubernetesVersion: string;
     endpointPublicAccessCidrs: string[];
     admins: string[];
-    platformDeployment: { deployers: Record<"development" | "staging" | "production", string[]>; previewers: string[] };
+    platformDeployment: { deployers: Record<Tier, string[]>; previewers: string[] };
     nodeGroups: { general: NodeGroupSettings; monitoring: NodeGroupSettings };
     ciRunners: { repository: string; connectionArn?: string; concurrentJobs: number };
     acmeEmail: string;

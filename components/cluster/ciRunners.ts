@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { serviceTrustPolicy } from "./iam";
 
 /**
  * GitHub Actions runners inside the VPC, hosted by AWS CodeBuild, so that deploys, previews, drift checks and
@@ -60,26 +61,13 @@ export interface CiRunnersArgs {
     /** At most this many jobs per level at once (CodeBuild's concurrent build limit of each project). */
     concurrentJobs: number;
     region: string;
+    accountId: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
     privateSubnetIds: pulumi.Input<string>[];
     /** The EKS cluster security group: the runners are admitted to the API server's private endpoint through it. */
     clusterSecurityGroupId: pulumi.Input<string>;
     /** Days CloudWatch keeps the build logs. @default 90 */
     logRetentionDays?: number;
-}
-
-/** The service role of a level's runner: assumable by CodeBuild for exactly that project, nothing else. */
-function runnerTrustPolicy(projectArn: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "codebuild.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            // The confused-deputy guard: only builds of this project get the role.
-            Condition: { StringEquals: { "aws:SourceArn": projectArn } },
-        }],
-    });
 }
 
 /** What the runner needs to exist: write its own logs, attach to the private subnets, use the GitHub connection. */
@@ -128,7 +116,7 @@ export class CiRunners extends pulumi.ComponentResource {
         this.connectionArn = args.connectionArn
             ? pulumi.output(args.connectionArn)
             : new aws.codeconnections.Connection(`${name}-github`, { name: "fintrax-github", providerType: "GitHub" }, parent).arn;
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const account = pulumi.output(args.accountId);
         const subnetArns = pulumi.all([account, pulumi.all(args.privateSubnetIds)])
             .apply(([id, subnets]) => subnets.map((subnet) => `arn:aws:ec2:${args.region}:${id}:subnet/${subnet}`));
 
@@ -171,7 +159,8 @@ export class CiRunners extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-${level}`, {
             name: projectName,
             description: `Service role of the ${projectName} CodeBuild runners: runner plumbing only, no stack rights`,
-            assumeRolePolicy: projectArn.apply(runnerTrustPolicy),
+            // The service role of a level's runner: assumable by CodeBuild for exactly that project (the confused-deputy guard).
+            assumeRolePolicy: projectArn.apply((arn) => serviceTrustPolicy("codebuild.amazonaws.com", { "aws:SourceArn": arn })),
         }, parent);
         const policy = new aws.iam.RolePolicy(`${name}-${level}`, {
             role: role.id,

@@ -5,6 +5,7 @@ import type { GatewayExport } from "../../model/clusterExports";
 import type { NamedNetworkPolicy } from "../guardedNamespace";
 import { type KubernetesApiAddresses, podsLabelled, tcp } from "../networkPolicies";
 import { ENVIRONMENT_NAMESPACE_LABEL } from "../labels";
+import { TIER_LABEL } from "../../model/labels";
 import { chartRelease, chartSource } from "./helm";
 import { JOB_RESOURCES, platformBaseline, platformNamespace } from "./platformNetwork";
 
@@ -117,7 +118,7 @@ function sharedGateway(domain: string) {
             gatewayClassName: GATEWAY_CLASS_NAME,
             listeners: [
                 { name: LISTENERS.http, port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "Same" }, kinds: [{ kind: "HTTPRoute" }] } },
-                https(LISTENERS.apex, domain, { "fintrax.io/tier": "production" }),
+                https(LISTENERS.apex, domain, { [TIER_LABEL]: "production" }),
                 https(LISTENERS.wildcard, `*.${domain}`, {}),
             ],
         },

@@ -7,14 +7,17 @@ import * as aws from "@pulumi/aws";
  */
 
 /**
- * A trust policy letting one AWS service (`eks.amazonaws.com`, `ec2.amazonaws.com`…) assume the role;
- * with `sourceAccount`, only on behalf of this account (`aws:SourceAccount`, against the confused deputy).
+ * A trust policy letting one AWS service (`eks.amazonaws.com`, `ec2.amazonaws.com`…) assume the role; with
+ * `condition`, only on behalf of this account or resource (`aws:SourceAccount`, `aws:SourceArn`: the guard
+ * against the confused deputy). Pod Identity also needs `sts:TagSession` among the `actions`.
  */
-export function serviceTrustPolicy(service: string, sourceAccount?: string): string {
-    const condition = sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {};
+export function serviceTrustPolicy(service: string, condition?: Record<string, string>, actions: string | string[] = "sts:AssumeRole"): string {
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...condition }],
+        Statement: [{
+            Effect: "Allow", Principal: { Service: service }, Action: actions,
+            ...(condition ? { Condition: { StringEquals: condition } } : {}),
+        }],
     });
 }
 

@@ -10,6 +10,8 @@ import { serviceTrustPolicy } from "./iam";
 /** The network part of the cluster settings (one subnet of each tier per zone, in the zones' order). */
 export interface NetworkArgs extends Pick<ClusterSettings,
     "clusterName" | "vpcCidr" | "availabilityZones" | "publicSubnetCidrs" | "privateSubnetCidrs" | "databaseSubnetCidrs" | "natGateways" | "protect"> {
+    /** The account the VPC is in: the flow-log role is assumable only on its behalf. */
+    accountId: pulumi.Input<string>;
     /** Days CloudWatch keeps the VPC flow logs. @default 90 */
     flowLogRetentionDays?: number;
 }
@@ -141,10 +143,9 @@ export class Network extends pulumi.ComponentResource {
             name: `/aws/vpc/${args.clusterName}/flow-logs`,
             retentionInDays: args.flowLogRetentionDays ?? 90,
         }, parent);
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
         const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
             description: `Lets VPC flow logs of ${args.clusterName} write to CloudWatch Logs`,
-            assumeRolePolicy: account.apply((id) => serviceTrustPolicy("vpc-flow-logs.amazonaws.com", id)),
+            assumeRolePolicy: pulumi.output(args.accountId).apply((id) => serviceTrustPolicy("vpc-flow-logs.amazonaws.com", { "aws:SourceAccount": id })),
         }, parent);
         new aws.iam.RolePolicy(`${name}-flow-logs`, {
             role: flowLogRole.id,

@@ -11,6 +11,7 @@ import { platformLabels } from "../labels";
 export interface PlatformAccessArgs {
     clusterName: pulumi.Input<string>;
     region: string;
+    accountId: pulumi.Input<string>;
     /** IAM roles that run `pulumi up` for the environment stacks of each tier (their pipelines). */
     deployers: Record<EnvironmentTier, string[]>;
     /** IAM roles that run `pulumi preview` for them: read-only, no Secrets. */
@@ -51,7 +52,7 @@ export class PlatformAccess extends pulumi.ComponentResource {
         clusterRole("environmentManager", ENVIRONMENT_MANAGER_RULES);
         clusterRole("environmentReader", ENVIRONMENT_READER_RULES);
 
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        const accountId = pulumi.output(args.accountId);
         const clusterArn = pulumi.interpolate`arn:aws:eks:${args.region}:${accountId}:cluster/${args.clusterName}`;
         const describeCluster = { Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: clusterArn };
         const boundary = new aws.iam.Policy(`${name}-app-deployer-boundary`, {

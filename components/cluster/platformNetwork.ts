@@ -4,6 +4,7 @@ import { GuardedNamespace, NamedNetworkPolicy } from "../guardedNamespace";
 import { namespaceNameSelector, platformLabels } from "../labels";
 import { allowDns, allowKubernetesApi, allowSameNamespace, everywhereButMetadata, KubernetesApiAddresses, tcp } from "../networkPolicies";
 import { MONITORING_NAMESPACE } from "./monitoring/names";
+import { TIER_LABEL } from "../../model/labels";
 
 /** What a platform container that names no resources gets (the platform namespaces' LimitRange). */
 const PLATFORM_CONTAINER_DEFAULTS = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
@@ -37,7 +38,7 @@ export const allowEgressAwsApis: NamedNetworkPolicy = {
 export function platformNamespace(name: string, args: { namespace: string; quota: Quota; allow: NamedNetworkPolicy[] }, parent: pulumi.Resource): GuardedNamespace {
     return new GuardedNamespace(name, {
         name: args.namespace,
-        labels: platformLabels({ "fintrax.io/tier": "platform" }),
+        labels: platformLabels({ [TIER_LABEL]: "platform" }),
         podSecurity: "restricted",
         quota: args.quota,
         containerDefaults: PLATFORM_CONTAINER_DEFAULTS,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { attachPolicies, RolePolicies } from "./iam";
+import { attachPolicies, RolePolicies, serviceTrustPolicy } from "./iam";
 
 export interface PodIdentityRoleArgs extends RolePolicies {
     namespace: string;
@@ -24,22 +24,11 @@ export class PodIdentityRole extends pulumi.ComponentResource {
         super("fintrax:cluster:PodIdentityRole", name, {}, opts);
         this.role = new aws.iam.Role(`${name}-role`, {
             description: `EKS Pod Identity role of the ${args.namespace}/${args.serviceAccount} service account`,
-            assumeRolePolicy: pulumi.output(args.accountId).apply((account) => podIdentityTrustPolicy(account)),
+            assumeRolePolicy: pulumi.output(args.accountId).apply((account) =>
+                serviceTrustPolicy("pods.eks.amazonaws.com", { "aws:SourceAccount": account }, ["sts:AssumeRole", "sts:TagSession"])),
         }, { parent: this });
         attachPolicies(name, this.role, args, this);
         this.arn = this.role.arn;
         this.registerOutputs({ arn: this.arn });
     }
-}
-
-function podIdentityTrustPolicy(accountId: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-        }],
-    });
 }

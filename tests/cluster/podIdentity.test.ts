@@ -17,7 +17,7 @@ describe("cluster stack: EKS Pod Identity for the add-ons that support it", () =
         const agent = ofType(run, TYPES.addon).find((a) => a.inputs.addonName === "eks-pod-identity-agent")!;
         expect(agent, "eks-pod-identity-agent add-on").to.not.equal(undefined);
         const ebs = ofType(run, TYPES.addon).find((a) => a.inputs.addonName === "aws-ebs-csi-driver")!;
-        expect(run.resources.find((r) => r.urn === ebs.urn)).to.not.equal(undefined);
+        expect(ebs.dependencies, "the EBS CSI add-on waits for the agent").to.include(agent.urn);
     });
 
     it("gives each role to the EKS Pod Identity service for this account only", () => {

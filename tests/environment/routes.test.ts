@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { listenerFor } from "../../components/environmentRoutes";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
-import { planEnvironment } from "../support/environment";
+import { committedPlan, planEnvironment } from "../support/environment";
 import { ofKind } from "../support/resources";
 
 const GATEWAY = CLUSTER_FIXTURE.gateway;
@@ -31,7 +31,7 @@ describe("environment routes on the shared Gateway", () => {
     });
 
     it("let the deployer role manage HTTPRoutes and no Ingress", async () => {
-        const run = await planEnvironment("dev");
+        const run = await committedPlan("dev");
         const rules = ofKind(run, "Role").flatMap((r) => r.inputs.rules);
         expect(rules.some((rule: any) => rule.apiGroups.includes("gateway.networking.k8s.io") && rule.resources.includes("httproutes"))).to.equal(true);
         expect(rules.some((rule: any) => rule.resources.includes("ingresses"))).to.equal(false);

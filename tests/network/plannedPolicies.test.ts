@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { addressAt, blockSize } from "../../components/addressing";
 import type { ClusterNetwork } from "../../model/clusterExports";
-import type { Tier } from "../../model/tiers";
+import { TIERS, type Tier } from "../../model/tiers";
 import type { StackRun } from "../../plan/runtime";
 import { Endpoint, NetworkPolicyEvaluator, Pod } from "../support/networkPolicyEvaluator";
 import { namespacesOf, networkOf, networkPoliciesOf, plannedCluster, plannedEnvironment, podsOf } from "./support";
@@ -69,7 +69,7 @@ describe("planned NetworkPolicies, evaluated", () => {
         labelSets.map((labels) => ({ namespace, labels, ip: nextPodAddress() })));
     /** A few addresses of each block: the first and last usable ones (AWS keeps .0-.3 and the last) and one between. */
     const samplesOf = (cidr: string) => [4, Math.floor(blockSize(cidr) / 2), blockSize(cidr) - 2].map((offset) => addressAt(cidr, offset));
-    const allTiers: Tier[] = ["development", "staging", "production"];
+    const allTiers: Tier[] = [...TIERS];
 
     describe("the API server", () => {
         it("is reachable on 443 at the kubernetes ClusterIP from every pod of every platform namespace", () => {

@@ -1,13 +1,11 @@
 import { expect } from "chai";
-import * as path from "node:path";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { AnalyzedResource, PolicyViolation } from "../../plan/analyzer";
-import { policyAnalyzer } from "../../plan/analyzer";
 import { analyzed } from "../../plan/plan";
 import type { StackRun } from "../../plan/runtime";
-import { loadStackConfig, ROOT, runStackFile, stackSpec } from "../../plan/stacks";
+import { loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
 import { clusterReferences } from "../support/clusterFixture";
-import { configFileOf } from "./fixtures";
+import { evaluate } from "./fixtures";
 
 /**
  * A first `pulumi preview`: nothing of the stack exists yet, so the mock providers leave what they compute
@@ -25,12 +23,6 @@ function firstPreview(stack: string): Promise<StackRun> {
         previews.set(stack, runStackFile(spec, loadStackConfig(spec), stack === "shared" ? {} : clusterReferences(), spec.file, "firstPreview"));
     }
     return previews.get(stack)!;
-}
-
-async function judge(stack: string, resources: AnalyzedResource[]): Promise<PolicyViolation[]> {
-    const project = stack === "shared" ? "fintrax-cluster" : "fintrax";
-    const analyzer = await policyAnalyzer(path.join(ROOT, "policies"));
-    return analyzer.judge(configFileOf(stack), resources, `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`);
 }
 
 /** The stack's resources as the analyzer gets them, with `change` applied to one of them (by URN) first. */
@@ -54,7 +46,7 @@ describe("policies in a first preview (computed values unknown)", function () {
             const run = await firstPreview(stack);
             const unknowns = run.resources.filter((r) => JSON.stringify(r.serializedInputs).includes(unknownValue));
             expect(unknowns.length, "resources with unknown inputs").to.be.greaterThan(2);
-            expect(await judge(stack, run.resources.map(analyzed))).to.deep.equal([]);
+            expect(await evaluate(stack, run.resources.map(analyzed))).to.deep.equal([]);
         });
     }
 
@@ -62,7 +54,7 @@ describe("policies in a first preview (computed values unknown)", function () {
         const run = await firstPreview("shared");
         const cluster = run.resources.find((r) => r.type === "eks:index:Cluster")!;
         expect(cluster.serializedInputs!.encryptionConfigKeyArn).to.equal(unknownValue);
-        const without = await judge("shared", withChange(run, cluster.urn, (inputs) => delete inputs.encryptionConfigKeyArn));
+        const without = await evaluate("shared", withChange(run, cluster.urn, (inputs) => delete inputs.encryptionConfigKeyArn));
         expect(mandatory(without)).to.deep.equal(["aws-eks-secrets-encryption"]);
     });
 
@@ -71,7 +63,7 @@ describe("policies in a first preview (computed values unknown)", function () {
         const nodeGroup = run.resources.find((r) => r.type === "eks:index:ManagedNodeGroup")!;
         expect(nodeGroup.serializedInputs!.subnetIds).to.satisfy((ids: unknown[]) => ids.every((id) => id === unknownValue));
         const publicSubnet = run.resources.find((r) => r.type === "aws:ec2/subnet:Subnet" && r.inputs.tags?.["kubernetes.io/role/elb"] !== undefined)!;
-        const violations = await judge("shared", withChange(run, nodeGroup.urn, (_inputs, resource) => {
+        const violations = await evaluate("shared", withChange(run, nodeGroup.urn, (_inputs, resource) => {
             resource.propertyDependencies = { ...resource.propertyDependencies, subnetIds: [publicSubnet.urn] };
         }));
         expect(mandatory(violations)).to.deep.equal(["aws-nodes-private"]);
@@ -80,7 +72,7 @@ describe("policies in a first preview (computed values unknown)", function () {
     it("say they cannot judge a route whose Gateway is not known yet, rather than pass it", async () => {
         const run = await firstPreview("dev");
         const route = run.resources.find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")!;
-        const violations = await judge("dev", withChange(run, route.urn, (inputs) => {
+        const violations = await evaluate("dev", withChange(run, route.urn, (inputs) => {
             inputs.spec = { ...inputs.spec, parentRefs: [{ ...inputs.spec.parentRefs[0], name: unknownValue }] };
         }));
         expect(violations.map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);

@@ -11,7 +11,7 @@
  * not be the policy's.
  */
 
-type Tier = "development" | "staging" | "production";
+import { TIERS, type Tier } from "../../model/tiers";
 
 const NAMESPACES: Record<Tier, string> = { development: "fintrax-dev", staging: "fintrax-staging", production: "fintrax-prod" };
 const IMAGE = "ghcr.io/fintrax/probe:1.0.0";
@@ -194,15 +194,15 @@ function refusedByQuota(object: any): boolean {
     return object.kind === "Service" && ["LoadBalancer", "NodePort"].includes(object.spec?.type);
 }
 
-type Probe = { policy: string; tier: Tier; object: object; admitted: boolean };
+export type AdmissionProbe = { policy: string; tier: Tier; object: object; admitted: boolean };
 
 /** The probes with what the unit tests also need: whether the object keeps its policy's rule. */
-export const JUDGED_ADMISSION_PROBES: Array<Probe & { valid: boolean }> = CASES.flatMap((c) =>
-    (c.tiers ?? (Object.keys(NAMESPACES) as Tier[])).map((tier) => {
+export const JUDGED_ADMISSION_PROBES: Array<AdmissionProbe & { valid: boolean }> = CASES.flatMap((c) =>
+    (c.tiers ?? [...TIERS]).map((tier) => {
         const object = c.build(NAMESPACES[tier]);
         const refused = (!c.valid && REFUSING_TIERS[c.policy].includes(tier)) || refusedByQuota(object);
         return { policy: c.policy, tier, object, admitted: !refused, valid: c.valid };
     }));
 
-export const ADMISSION_PROBES: { policy: string; tier: "development" | "staging" | "production"; object: object; admitted: boolean }[] =
+export const ADMISSION_PROBES: AdmissionProbe[] =
     JUDGED_ADMISSION_PROBES.map(({ policy, tier, object, admitted }) => ({ policy, tier, object, admitted }));

@@ -2,14 +2,13 @@ import { expect } from "chai";
 import * as k8s from "@kubernetes/client-node";
 import { VERIFIED_STACKS, kubernetesObjects, type KubeObject } from "../../verify/planObjects";
 import { eventually, kubeConfig, planReport, serverSideApply, toModel } from "../../verify/session";
-import { ADMISSION_PROBES } from "../support/admissionProbes";
+import { ADMISSION_PROBES, type AdmissionProbe } from "../support/admissionProbes";
 import { appliedPlan } from "./support/applyPlan";
-import { deleteNamespace, environmentNamespaces, ofKind, refusal, type Tier } from "./support/environments";
+import { deleteNamespace, environmentNamespaces, ofKind, refusal } from "./support/environments";
+import { TIERS, type Tier } from "../../model/tiers";
 
-const TIERS: Tier[] = ["development", "staging", "production"];
 
 /** A probe: an object a user would submit in a namespace of `tier`, and whether the policy must admit it. */
-interface AdmissionProbe { policy: string; tier: Tier; object: object; admitted: boolean }
 
 const ADMISSION_GROUP = "admissionregistration.k8s.io/v1";
 
@@ -37,7 +36,7 @@ const mechanismObjects: KubeObject[] = [
     },
 ];
 const configMap = (labels: Record<string, string>) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "probe", labels }, data: { a: "b" } });
-const MECHANISM_PROBES: AdmissionProbe[] = (["development", "staging", "production"] as const).flatMap((tier) => [
+const MECHANISM_PROBES: AdmissionProbe[] = TIERS.flatMap((tier) => [
     { policy: MECHANISM_POLICY, tier, object: configMap({ "verify.fintrax.io/deny": "yes" }), admitted: false },
     { policy: MECHANISM_POLICY, tier, object: configMap({ app: "probe" }), admitted: true },
 ]);

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
 import { appliedPlan } from "./support/applyPlan";
-import { asControllersPod, core, environmentNamespaces, ofKind, podFromTemplate, refusal, type Tier } from "./support/environments";
+import { asControllersPod, core, environmentNamespaces, ofKind, podFromTemplate, refusal } from "./support/environments";
+import type { Tier } from "../../model/tiers";
 
 /** What Pod Security does to a pod that breaks `restricted` but not `baseline`, per tier (seed 000, README tiers). */
 const RESTRICTED_VIOLATION: Record<Tier, "warned" | "refused"> = { development: "warned", staging: "refused", production: "refused" };

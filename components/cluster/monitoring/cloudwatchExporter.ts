@@ -3,10 +3,10 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { platformLabels } from "../../labels";
-import { METADATA_CIDR } from "../../networkPolicies";
+import { everywhereButMetadata, tcp } from "../../networkPolicies";
 import { chartRelease } from "../helm";
 import { PodIdentityRole } from "../podIdentity";
-import { PROMETHEUS_SELECTOR_LABEL } from "./names";
+import { MONITORING_NAMESPACE, PROMETHEUS_SELECTOR_LABEL } from "./names";
 import { MONITORING_CONTAINERS, MonitoringScheduling } from "./values";
 
 /** The exporter's name: its release, its pods' `app.kubernetes.io/name`, its service account. */
@@ -84,13 +84,13 @@ export class CloudWatchExporter extends pulumi.ComponentResource {
         const parent = { parent: this };
         const role = new PodIdentityRole(name, {
             accountId: args.accountId,
-            namespace: "monitoring",
+            namespace: MONITORING_NAMESPACE,
             serviceAccount: CLOUDWATCH_EXPORTER,
             inlinePolicy: CLOUDWATCH_EXPORTER_POLICY,
         }, parent);
         const association = new aws.eks.PodIdentityAssociation(`${name}-identity`, {
             clusterName: args.clusterName,
-            namespace: "monitoring",
+            namespace: MONITORING_NAMESPACE,
             serviceAccount: CLOUDWATCH_EXPORTER,
             roleArn: role.arn,
         }, parent);
@@ -100,8 +100,8 @@ export class CloudWatchExporter extends pulumi.ComponentResource {
                 podSelector: { matchLabels: { "app.kubernetes.io/name": CLOUDWATCH_EXPORTER } },
                 policyTypes: ["Egress"],
                 egress: [
-                    { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDR] } }], ports: [{ protocol: "TCP", port: 443 }] },
-                    { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: "TCP", port: 80 }] },
+                    { to: [everywhereButMetadata], ports: tcp(443) },
+                    { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: tcp(80) },
                 ],
             },
         }, parent);

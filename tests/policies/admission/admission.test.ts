@@ -5,8 +5,9 @@ import { ADMISSION_RULES, validatingAdmissionPolicy } from "../../../policies/ad
 import { platformDeployerScopeRule } from "../../../policies/admission/platformDeployerScope";
 import { imageRegistryRule, PRODUCTION_REGISTRIES, saTokenAutomountRule } from "../../../policies/admission/rules";
 import { TIER_PRESETS } from "../../../config/tiers";
-import type { Tier } from "../../../model/tiers";
-import type { PlannedResource } from "../../../plan/runtime";
+import { TIERS, type Tier } from "../../../model/tiers";
+import type { StackRun } from "../../../plan/runtime";
+import { ofKind } from "../../support/resources";
 import { committedClusterPlan } from "../../cluster/support";
 import { ADMISSION_PROBES, JUDGED_ADMISSION_PROBES, REFUSING_TIERS } from "../../support/admissionProbes";
 import { judge } from "./cel";
@@ -106,12 +107,11 @@ describe("admission policies agree with the pack (one definition per rule)", () 
 });
 
 describe("admission policies on the shared cluster", () => {
-    let resources: PlannedResource[];
-    before(async () => { resources = (await committedClusterPlan()).resources; });
-    const ofKind = (kind: string) => resources.filter((r) => r.type === `kubernetes:admissionregistration.k8s.io/v1:${kind}`);
+    let run: StackRun;
+    before(async () => { run = await committedClusterPlan(); });
 
     it("creates one ValidatingAdmissionPolicy per rule, failing closed, with the provider of the cluster", () => {
-        const policies = ofKind("ValidatingAdmissionPolicy");
+        const policies = ofKind(run, "ValidatingAdmissionPolicy");
         expect(policies.map((p) => p.inputs.metadata.name)).to.have.members([...ADMISSION_RULES, platformDeployerScopeRule].map((rule) => rule.name));
         for (const policy of policies) {
             expect(policy.inputs.spec).to.deep.equal(validatingAdmissionPolicy(policy.inputs.metadata.name === platformDeployerScopeRule.name
@@ -122,16 +122,16 @@ describe("admission policies on the shared cluster", () => {
     });
 
     it("has cert-manager solve every challenge by DNS-01: no solver pod or Service lands in an environment namespace", () => {
-        const issuers = resources.filter((r) => r.type.endsWith(":ClusterIssuer") || r.inputs?.kind === "ClusterIssuer");
+        const issuers = run.resources.filter((r) => r.type.endsWith(":ClusterIssuer") || r.inputs?.kind === "ClusterIssuer");
         const solvers = issuers.flatMap((issuer) => issuer.inputs.spec?.acme?.solvers ?? []);
         expect(solvers.length).to.be.greaterThan(0);
         for (const solver of solvers) expect(solver, JSON.stringify(solver)).to.have.property("dns01").and.not.have.property("http01");
     });
 
     it("binds each rule to the namespaces of each tier by label, denying where the tier preset says", () => {
-        const bindings = ofKind("ValidatingAdmissionPolicyBinding").map((b) => b.inputs);
+        const bindings = ofKind(run, "ValidatingAdmissionPolicyBinding").map((b) => b.inputs);
         for (const rule of ADMISSION_RULES) {
-            for (const tier of ["development", "staging", "production"] as Tier[]) {
+            for (const tier of TIERS) {
                 const binding = bindings.find((b) => b.spec.policyName === rule.name && b.spec.matchResources.namespaceSelector.matchLabels["fintrax.io/tier"] === tier);
                 const expected = rule.scope === "production" ? TIER_PRESETS[tier].admission.production : TIER_PRESETS[tier].admission.everyTier;
                 expect(binding?.spec.validationActions ?? [], `${rule.name} in ${tier}`).to.deep.equal(expected);

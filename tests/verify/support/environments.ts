@@ -1,11 +1,11 @@
 import * as k8s from "@kubernetes/client-node";
-import { kubernetesObjects, type KubeObject } from "../../../verify/planObjects";
+import { kubernetesObjects, VERIFIED_STACKS, type KubeObject } from "../../../verify/planObjects";
+import type { Tier } from "../../../model/tiers";
+import { TIER_LABEL } from "../../../model/labels";
 import { eventually, kubeConfig, planReport, toModel } from "../../../verify/session";
 
-export type Tier = "development" | "staging" | "production";
-
 /** The environment stacks the suite checks (the cluster stack is applied too, for what they use). */
-export const ENVIRONMENT_STACKS = ["dev", "staging", "prod"];
+export const ENVIRONMENT_STACKS = VERIFIED_STACKS.filter((stack) => stack !== "shared");
 
 /** An environment namespace of the plan and everything the plan puts in it. */
 export interface PlannedNamespace {
@@ -16,7 +16,6 @@ export interface PlannedNamespace {
     objects: KubeObject[];
 }
 
-const TIER_LABEL = "fintrax.io/tier";
 
 /** Every namespace the environment stacks create, with its tier (the namespace's label). */
 export function environmentNamespaces(): PlannedNamespace[] {
