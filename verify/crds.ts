@@ -16,19 +16,16 @@ const CRD_SOURCES = [
         // ServiceMonitor, PrometheusRule: kube-prometheus-stack 83.7.0 ships Prometheus Operator v0.90.1 (its
         // appVersion, ../shared/reference/helm-charts.json, read 2026-12-01).
         module: "github.com/prometheus-operator/prometheus-operator", version: "v0.90.1", dir: "example/prometheus-operator-crd",
-        forChart: `kube-prometheus-stack ${CHARTS.kubePrometheusStack.version}`,
     },
     {
         // Certificate, ClusterIssuer, ...: the cert-manager release the cluster installs (the chart's version is the app's).
         module: "github.com/cert-manager/cert-manager", version: CHARTS.certManager.version, dir: "deploy/crds",
-        forChart: `cert-manager ${CHARTS.certManager.version}`,
     },
     {
         // Gateway, HTTPRoute, ...: the standard channel of the Gateway API release that Envoy Gateway's CRD chart
         // bundles (gateway-crds-helm v1.9.0 ships Gateway API v1.6.1: docs/cluster.md, "Edge"); the cluster installs
         // that chart, whose rendering the plan does not see.
         module: "sigs.k8s.io/gateway-api", version: "v1.6.1", dir: "config/crd/standard",
-        forChart: `${CHARTS.envoyGatewayCrds.chart} ${CHARTS.envoyGatewayCrds.version} (Gateway API v1.6.1, standard channel)`,
     },
 ];
 

@@ -6,7 +6,6 @@ import * as path from "node:path";
 /** The files the servers need: a CA, the API server's serving certificate, the service-account signing keys. */
 export interface Pki {
     caCert: string;
-    caKey: string;
     serverCert: string;
     serverKey: string;
     serviceAccountKey: string;
@@ -39,7 +38,6 @@ export function createPki(dir: string): Pki {
     writeFileSync(file("sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
     return {
         caCert: file("ca.crt"),
-        caKey: file("ca.key"),
         serverCert: file("server.crt"),
         serverKey: file("server.key"),
         serviceAccountKey: file("sa.key"),

@@ -1,5 +1,5 @@
 import * as k8s from "@kubernetes/client-node";
-import { eventually, kubeConfig, type Session } from "./session";
+import { eventually, kubeConfig } from "./session";
 
 const PROBE = "verify-readiness";
 
@@ -8,7 +8,7 @@ const PROBE = "verify-readiness";
  * account controller (the default namespace's `default` account), the quota controller (a quota's usage
  * computed) and the namespace controller (a namespace deleted to the end).
  */
-export async function waitForControllers(_session: Session, timeoutMs = 90_000): Promise<void> {
+export async function waitForControllers(timeoutMs = 90_000): Promise<void> {
     const core = kubeConfig().makeApiClient(k8s.CoreV1Api);
     await eventually("the default service account (serviceaccount controller)",
         async () => Boolean(await core.readNamespacedServiceAccount({ name: "default", namespace: "default" })), timeoutMs);

@@ -68,7 +68,7 @@ async function main(): Promise<number> {
         const sessionFile = path.join(dir, "session.json");
         writeFileSync(sessionFile, JSON.stringify(session, null, 2), { mode: 0o600 });
         process.env.VERIFY_SESSION = sessionFile;
-        await waitForControllers(session);
+        await waitForControllers();
         process.stdout.write(`etcd, kube-apiserver ${cluster.server} and kube-controller-manager ready in ${Math.round((Date.now() - started) / 1000)} s\n`);
 
         const { passes, failures } = await runSuite();

@@ -1,20 +1,12 @@
 import { expect } from "chai";
 import { loadClusterSettings } from "../../config/cluster";
 import { ConfigError } from "../../config/load";
-import { clusterConfig, isCommittedSecret, planCluster, STACK_FILE } from "./support";
+import { clusterConfig, clusterConfigRejection, isCommittedSecret, planCluster, STACK_FILE } from "./support";
 
 const nodeGroups = () => JSON.parse(clusterConfig()["fintrax-cluster:nodeGroups"]);
 const load = (overrides: Record<string, unknown>) => loadClusterSettings(STACK_FILE, clusterConfig(overrides), isCommittedSecret);
 
-function rejection(overrides: Record<string, unknown>): ConfigError {
-    try {
-        load(overrides);
-    } catch (error) {
-        expect(error).to.be.instanceOf(ConfigError);
-        return error as ConfigError;
-    }
-    throw new Error("the config was accepted");
-}
+const rejection = (overrides: Record<string, unknown>) => clusterConfigRejection(overrides);
 
 describe("cluster config: the committed stack file", () => {
     it("spells out the issue's defaults, which equal the schema's own", () => {

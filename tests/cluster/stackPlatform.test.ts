@@ -244,6 +244,12 @@ describe("cluster stack (three zones, NAT per zone, private API, unprotected)", 
         expect(cluster.inputs).not.to.have.property("publicAccessCidrs");
     });
 
+    it("opens the public API endpoint to exactly the CIDRs listed, the private one staying on", async () => {
+        const open = await planCluster({ "fintrax-cluster:endpointPublicAccessCidrs": ["203.0.113.0/24"] });
+        const [cluster] = ofType(open, TYPES.cluster);
+        expect(cluster.inputs).to.deep.include({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+    });
+
     it("protects nothing when protect is false", () => {
         for (const type of [TYPES.vpc, TYPES.cluster, TYPES.kmsKey]) expect(ofType(run, type)[0].protect, type).to.equal(false);
         expect(ofType(run, TYPES.cluster)[0].inputs.deletionProtection).to.equal(false);

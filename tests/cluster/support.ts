@@ -1,3 +1,6 @@
+import { expect } from "chai";
+import { loadClusterSettings } from "../../config/cluster";
+import { ConfigError } from "../../config/load";
 import type { StackRun } from "../../plan/runtime";
 import { withOverrides } from "../../plan/stackConfig";
 import { CLUSTER_STACK_NAME, loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
@@ -13,6 +16,20 @@ export function clusterConfig(overrides: Record<string, unknown> = {}): Record<s
 /** Whether the committed stack file holds a key encrypted (`secure:`). */
 export function isCommittedSecret(key: string): boolean {
     return loadStackConfig(spec).secretKeys.includes(key);
+}
+
+/**
+ * The ConfigError the cluster settings give for the committed stack file with `overrides`; a key counts as a secret
+ * where `isSecret` says so (by default: where the committed file encrypts it).
+ */
+export function clusterConfigRejection(overrides: Record<string, unknown>, isSecret: (key: string) => boolean = isCommittedSecret): ConfigError {
+    try {
+        loadClusterSettings(STACK_FILE, clusterConfig(overrides), isSecret);
+    } catch (error) {
+        expect(error).to.be.instanceOf(ConfigError);
+        return error as ConfigError;
+    }
+    throw new Error("the config was accepted");
 }
 
 /** Runs the cluster program on `cluster/Pulumi.shared.yaml` with `overrides` layered on. */

@@ -12,6 +12,10 @@ import { renderPlanComment } from "../../.github/actions/offline-plan/comment";
 import { loadPreviewSettings, previewQuotas } from "../../plan/previews";
 import { parseQuantity } from "../../model/quantity";
 import { cli } from "../plan/support";
+import { checkCapacity, quotasOf, type NamespaceQuota } from "../../plan/capacity";
+import type { ClusterExports } from "../../model/clusterExports";
+import { committedClusterPlan } from "../cluster/support";
+import { committedPlan } from "../support/environment";
 import { loadWorkflow, ROOT } from "./workflows";
 
 const settings = loadPreviewSettings(ROOT);
@@ -67,6 +71,11 @@ describe("preview environments", () => {
         const sum = previews.reduce((n, q) => n + q.requests.pods, 0);
         expect(sum).to.equal(settings.maxLive * previews[0].requests.pods);
         expect(general.requested.pods).to.be.at.least(sum);
+        const cluster = await committedClusterPlan();
+        const base = [...quotasOf("shared", cluster.resources), ...quotasOf("dev", (await committedPlan("dev")).resources)];
+        const exports = cluster.outputs as unknown as ClusterExports;
+        const requestedPods = (quotas: NamespaceQuota[]) => checkCapacity(exports, quotas).pools[0].requested.pods;
+        expect(requestedPods([...base, ...previews]) - requestedPods(base)).to.equal(sum);
     });
 
     it("a tree without previews/previews.json has no preview environments to hold", () => {
