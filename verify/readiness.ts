@@ -19,12 +19,15 @@ export async function waitForControllers(timeoutMs = 90_000): Promise<void> {
         return quota.status?.used?.pods === "0";
     }, timeoutMs);
     await core.deleteNamespace({ name: PROBE });
-    await eventually("a namespace deleted (namespace controller)", async () => {
-        try {
-            await core.readNamespace({ name: PROBE });
-            return false;
-        } catch (error) {
-            return (error as { code?: number }).code === 404;
-        }
-    }, timeoutMs);
+    await eventually("a namespace deleted (namespace controller)", () => namespaceGone(PROBE), timeoutMs);
+}
+
+/** Whether the namespace has been deleted to the end (its finalizers done), not merely marked for deletion. */
+export async function namespaceGone(name: string): Promise<boolean> {
+    try {
+        await kubeConfig().makeApiClient(k8s.CoreV1Api).readNamespace({ name });
+        return false;
+    } catch (error) {
+        return (error as { code?: number }).code === 404;
+    }
 }

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as k8s from "@kubernetes/client-node";
 import { eventually, kubeConfig, serverSideApply } from "../../verify/session";
+import { namespaceGone } from "../../verify/readiness";
 import { appliedPlan } from "./support/applyPlan";
 import { core, environmentNamespaces } from "./support/environments";
 
@@ -24,14 +25,7 @@ describe("deleting an environment namespace", () => {
         expect(before.spec?.finalizers).to.include("kubernetes");
 
         await core().deleteNamespace({ name: COPY });
-        await eventually(`${COPY} gone`, async () => {
-            try {
-                await core().readNamespace({ name: COPY });
-                return false;
-            } catch (error) {
-                return (error as { code?: number }).code === 404;
-            }
-        }, 150_000);
+        await eventually(`${COPY} gone`, () => namespaceGone(COPY), 150_000);
         const apps = kubeConfig().makeApiClient(k8s.AppsV1Api);
         expect((await apps.listNamespacedDeployment({ namespace: COPY })).items).to.deep.equal([]);
     });

@@ -17,7 +17,7 @@ export interface AppliedPlan {
     accessPolicies: ApplyResult[];
 }
 
-function describe(error: unknown): string {
+function errorText(error: unknown): string {
     const e = error as { code?: number; body?: unknown; message?: string };
     const body = typeof e.body === "string" ? e.body : JSON.stringify(e.body);
     return `${e.code ?? ""} ${body ?? e.message ?? String(error)}`.trim();
@@ -30,7 +30,7 @@ async function applyAll(stack: string, objects: KubeObject[]): Promise<ApplyResu
             await serverSideApply(object);
             results.push({ stack, object });
         } catch (error) {
-            results.push({ stack, object, error: describe(error) });
+            results.push({ stack, object, error: errorText(error) });
         }
     }
     return results;
