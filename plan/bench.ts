@@ -3,19 +3,28 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { closeAnalyzers } from "./analyzer";
-import { plan } from "./plan";
-import { ROOT } from "./stacks";
+import { plan, runPrograms } from "./plan";
+import { discoverStacks, ROOT } from "./stacks";
 
 /**
- * `npm run bench`: how long the offline plan takes, against the floor of loading the Pulumi SDKs it
- * uses, and how it grows with the number of stacks. A benchmark, not a test: it prints, it asserts nothing.
+ * `npm run bench`: how long the offline plan takes, against the floor of loading the Pulumi SDKs it uses and the
+ * floor of running its programs under the SDK's mocks with nothing judged, checked or priced, and how it grows with
+ * the number of stacks. A benchmark, not a test: it prints, it asserts nothing.
  */
 
 const SDK_IMPORT = [
     "@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/eks", "@pulumi/random",
 ].map((m) => `require(${JSON.stringify(m)})`).join(";");
 
-const PLAN_SCRIPT: string = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.plan;
+const SCRIPTS: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
+const PROGRAMS_ONLY = "--programs-only";
+
+/** What `npm run <script>` runs, without npm's own start (about half a second, and not the plan's). */
+function nodeArgs(script: string): string[] {
+    const [node, ...args] = SCRIPTS[script].split(" ");
+    if (node !== "node") throw new Error(`package.json's ${script} script no longer starts with node: ${SCRIPTS[script]}`);
+    return args;
+}
 
 function timeProcess(command: string, args: string[], runs: number): number {
     const times: number[] = [];
@@ -56,13 +65,14 @@ async function timePreviews(count: number): Promise<number> {
 async function main(): Promise<void> {
     const runs = Number(process.env.BENCH_RUNS ?? 3);
     const importMs = timeProcess(process.execPath, ["-e", SDK_IMPORT], runs);
-    // What `npm run plan` runs, without npm's own start (about half a second, and not the plan's).
-    const [node, ...planArgs] = PLAN_SCRIPT.split(" ");
-    if (node !== "node") throw new Error(`package.json's plan script no longer starts with node: ${PLAN_SCRIPT}`);
-    const planMs = timeProcess(process.execPath, [...planArgs, "--json"], runs);
-    console.log(`bare import of the Pulumi SDKs : ${importMs.toFixed(0)} ms (median of ${runs} new processes)`);
-    console.log(`${PLAN_SCRIPT} --json : ${planMs.toFixed(0)} ms (median of ${runs} new processes; all stacks)`);
-    console.log(`ratio plan / import            : ${(planMs / importMs).toFixed(2)}×`);
+    const programsMs = timeProcess(process.execPath, [...nodeArgs("bench"), PROGRAMS_ONLY], runs);
+    const planMs = timeProcess(process.execPath, [...nodeArgs("plan"), "--json"], runs);
+    const times = (ms: number) => `${(ms / importMs).toFixed(2)}× the import`;
+    const line = (label: string, text: string) => console.log(`${label.padEnd(40)} : ${text}`);
+    line("bare import of the Pulumi SDKs", `${importMs.toFixed(0)} ms (median of ${runs} new processes)`);
+    line("the plan's program runs alone", `${programsMs.toFixed(0)} ms (${times(programsMs)}; nothing judged, checked or priced)`);
+    line(`${SCRIPTS.plan} --json`, `${planMs.toFixed(0)} ms (${times(planMs)}; all stacks)`);
+    line("ratio plan / import", `${(planMs / importMs).toFixed(2)}×`);
 
     await timePreviews(1); // warm the module cache so the series measures planning, not loading
     console.log("\npreview environments planned in one process (cluster stack included):");
@@ -76,11 +86,16 @@ async function main(): Promise<void> {
     console.log(`  marginal cost between ${n1} and ${n2}: ${((t2 - t1) / (n2 - n1)).toFixed(0)} ms per environment`);
 }
 
-export function run(): void {
-    main().finally(closeAnalyzers).catch((error) => {
+/** The floor: the bundle loaded and every program run as the plan of all stacks runs them, and nothing else. */
+async function programsOnly(): Promise<void> {
+    await runPrograms(discoverStacks(ROOT), ROOT, "firstPreview", () => undefined);
+}
+
+export function run(args: string[]): void {
+    (args.includes(PROGRAMS_ONLY) ? programsOnly() : main()).finally(closeAnalyzers).catch((error) => {
         console.error(error);
         process.exitCode = 1;
     });
 }
 
-if (require.main === module) run();
+if (require.main === module) run(process.argv.slice(2));

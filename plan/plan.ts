@@ -170,6 +170,29 @@ async function report(spec: StackSpec, run: StackRun, root: string, analyzer: Po
     };
 }
 
+/** The cluster's runs in a plan: as reported (when the cluster stack is planned) and as the environments read it. */
+export interface ClusterRuns {
+    clusterReported?: StackRun;
+    clusterCreated: StackRun;
+}
+
+/**
+ * Every program a plan of `specs` runs, in the order it runs them. By default (`view` firstPreview) every stack is
+ * planned as its first `pulumi preview` sees it: nothing of it exists yet, so what providers compute is unknown. An
+ * environment's StackReference reads the cluster as created (it exists before any environment is previewed), so
+ * when environments are planned the cluster also runs with everything known. `ran` hears of each planned stack as
+ * soon as it has run. `npm run bench` times this alone, as the floor under the plan.
+ */
+export async function runPrograms(specs: StackSpec[], root: string, view: MockView, ran: (spec: StackSpec, run: StackRun) => void): Promise<ClusterRuns> {
+    const clusterSpec = specs.find((s) => s.project === "fintrax-cluster") ?? stackSpec(CLUSTER_STACK_NAME);
+    const clusterReported = specs.includes(clusterSpec) ? await planOne(clusterSpec, root, view) : undefined;
+    if (clusterReported) ran(clusterSpec, clusterReported);
+    const needsCreated = !clusterReported || (view !== "created" && specs.some((s) => s !== clusterSpec));
+    const clusterCreated = needsCreated ? await createdCluster(clusterSpec, root) : clusterReported!;
+    for (const spec of specs.filter((s) => s !== clusterSpec)) ran(spec, await planOne(spec, root, view, clusterCreated, clusterSpec));
+    return { clusterReported, clusterCreated };
+}
+
 export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     const root = options.root ?? ROOT;
     if (options.configFile && options.stacks?.length !== 1) throw new UsageError("--config goes with exactly one --stack");
@@ -180,12 +203,6 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
     // Started now (if the command line has not already), so that it loads while the programs run.
     const analyzer = startPolicyAnalyzer(options.policyPack ?? DEFAULT_POLICY_PACK);
 
-    // By default every stack is planned as its first `pulumi preview` sees it: nothing of it exists yet, so what
-    // providers compute is unknown. An environment's StackReference reads the cluster as created (it exists before
-    // any environment is previewed), so when environments are planned the cluster also runs with everything known.
-    const view = options.view ?? "firstPreview";
-    const clusterSpec = specs.find((s) => s.project === "fintrax-cluster") ?? stackSpec(CLUSTER_STACK_NAME);
-    const reportsCluster = specs.includes(clusterSpec);
     const runs = new Map<StackSpec, StackRun>();
     const reports = new Map<StackSpec, Promise<StackReport>>();
     // Each stack is judged (in the analyzer's process) while the next program runs (in this one).
@@ -195,11 +212,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanReport> {
         judged.catch(() => undefined); // awaited below, in order
         reports.set(spec, judged);
     };
-    const clusterReported = reportsCluster ? await planOne(clusterSpec, root, view) : undefined;
-    if (clusterReported) judge(clusterSpec, clusterReported);
-    const needsCreated = !clusterReported || (view !== "created" && specs.some((s) => s !== clusterSpec));
-    const clusterCreated = needsCreated ? await createdCluster(clusterSpec, root) : clusterReported!;
-    for (const spec of specs.filter((s) => s !== clusterSpec)) judge(spec, await planOne(spec, root, view, clusterCreated, clusterSpec));
+    const { clusterReported, clusterCreated } = await runPrograms(specs, root, options.view ?? "firstPreview", judge);
     const stacks = await Promise.all(specs.map((spec) => reports.get(spec)!));
 
     const cluster = clusterCreated.outputs as unknown as ClusterExports;
