@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { TIERS, type Tier } from "../model/tiers";
-import { cidrRange, ipv4Cidr } from "./fields";
+import { containsBlock, isNetworkBlock, overlapsBlock } from "../model/addressing";
+import { ipv4Cidr } from "./fields";
 
 /**
  * Where Kubernetes Services get their ClusterIPs. Pinned so that the `kubernetes` Service's address (the
@@ -23,13 +24,9 @@ export const DEFAULT_DATABASE_SUBNET_CIDRS: Record<Tier, string[]> = {
     production: ["10.0.12.0/26", "10.0.12.64/26"],
 };
 
-const within = (inner: [number, number], outer: [number, number]) => inner[0] >= outer[0] && inner[1] <= outer[1];
-const overlaps = (a: [number, number], b: [number, number]) => a[0] <= b[1] && b[0] <= a[1];
-
 export const serviceCidr = ipv4Cidr.refine((cidr) => {
     const bits = Number(cidr.split("/")[1]);
-    const range = cidrRange(cidr);
-    return bits >= 12 && bits <= 24 && !!range && PRIVATE_RANGES.some((r) => within(range, cidrRange(r)!));
+    return bits >= 12 && bits <= 24 && PRIVATE_RANGES.some((range) => containsBlock(range, cidr));
 }, `must be a /12 to /24 block inside ${PRIVATE_RANGES.join(", ")} (the EKS rule for the service CIDR)`);
 
 /** The address keys of `fintrax-cluster:`, as zod hands them to the schema's final check (each possibly malformed). */
@@ -48,13 +45,12 @@ interface ClusterAddresses {
  */
 export function checkClusterAddresses(addresses: ClusterAddresses, ctx: z.core.$RefinementCtx<unknown>): void {
     // Zod runs this check even when a key failed its own schema: skip what is malformed (reported already).
-    const vpc = cidrRange(addresses.vpcCidr);
-    if (!vpc || !Array.isArray(addresses.availabilityZones)) return;
-    const service = cidrRange(addresses.serviceCidr);
-    if (service && overlaps(service, vpc)) {
+    const vpc = addresses.vpcCidr;
+    if (!isNetworkBlock(vpc) || !Array.isArray(addresses.availabilityZones)) return;
+    if (isNetworkBlock(addresses.serviceCidr) && overlapsBlock(addresses.serviceCidr, vpc)) {
         ctx.addIssue({ code: "custom", path: ["serviceCidr"], message: `must not overlap vpcCidr ${addresses.vpcCidr} (an EKS rule)` });
     }
-    const seen: Array<{ key: string; range: [number, number]; cidr: string }> = [];
+    const seen: Array<{ key: string; cidr: string }> = [];
     const subnetLists: Array<{ path: string[]; list: unknown }> = [
         { path: ["publicSubnetCidrs"], list: addresses.publicSubnetCidrs },
         { path: ["privateSubnetCidrs"], list: addresses.privateSubnetCidrs },
@@ -71,19 +67,18 @@ export function checkClusterAddresses(addresses: ClusterAddresses, ctx: z.core.$
             });
         }
         list.forEach((cidr: string, index) => {
-            const range = cidrRange(cidr);
-            if (!range) return;
+            if (!isNetworkBlock(cidr)) return;
             const bits = Number(cidr.split("/")[1]);
-            if (!within(range, vpc)) {
+            if (!containsBlock(vpc, cidr)) {
                 ctx.addIssue({ code: "custom", path: [...path, index], message: `must be inside vpcCidr ${addresses.vpcCidr}` });
             } else if (bits > 28) {
                 ctx.addIssue({ code: "custom", path: [...path, index], message: "must be /28 or larger (the smallest AWS subnet)" });
             }
-            const clash = seen.find((other) => overlaps(range, other.range));
+            const clash = seen.find((other) => overlapsBlock(cidr, other.cidr));
             if (clash) {
                 ctx.addIssue({ code: "custom", path: [...path, index], message: `must not overlap ${clash.key} ${clash.cidr}` });
             }
-            seen.push({ key: `${key}[${index}]`, range, cidr });
+            seen.push({ key: `${key}[${index}]`, cidr });
         });
     }
 }

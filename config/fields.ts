@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isNetworkBlock } from "../model/addressing";
 import { isQuantity, parseQuantity } from "../model/quantity";
 
 /** Schema fragments shared by the environment and cluster configs, each with the message users see. */
@@ -96,20 +97,5 @@ export const boolean = z.preprocess(
     z.boolean({ error: "must be true or false" }),
 );
 
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/** An IPv4 CIDR as [first address, last address] in integer form, or undefined when malformed. */
-export function cidrRange(cidr: string): [number, number] | undefined {
-    const match = IPV4_CIDR.exec(cidr);
-    if (!match) return undefined;
-    const octets = match.slice(1, 5).map(Number);
-    const bits = Number(match[5]);
-    if (octets.some((o) => o > 255) || bits > 32) return undefined;
-    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-    const size = 2 ** (32 - bits);
-    if (address % size !== 0) return undefined;
-    return [address, address + size - 1];
-}
-
-export const ipv4Cidr = z.string().refine((value) => cidrRange(value) !== undefined,
+export const ipv4Cidr = z.string().refine(isNetworkBlock,
     "must be an IPv4 CIDR block on its network boundary, such as 10.0.1.0/24");

@@ -1,5 +1,5 @@
 import { formatCpu, formatMemory, parseQuantity } from "../model/quantity";
-import { blockSize } from "../components/addressing";
+import { blockSize } from "../model/addressing";
 import { INSTANCE_TYPES, type InstanceType } from "../model/instanceTypes";
 import { VPC_CNI_CONFIGURATION } from "../components/cluster/eksCluster";
 import type { ClusterExports, ClusterNetwork, NodeGroupCapacity } from "../model/clusterExports";

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ClusterSettings } from "../../model/clusterSettings";
 import { TIERS, type Tier } from "../../model/tiers";
-import { addressAt, upperHalf } from "../addressing";
+import { addressAt, upperHalf } from "../../model/addressing";
 import type { ClusterNetwork } from "../../model/clusterExports";
 import type { KubernetesApiAddresses } from "../networkPolicies";
 import { serviceTrustPolicy } from "./iam";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { addressAt, blockSize, containsAddress, containsBlock, upperHalf } from "../../components/addressing";
+import { addressAt, blockSize, containsAddress, containsBlock, isNetworkBlock, overlapsBlock, upperHalf } from "../../model/addressing";
 import { prefixReservationOf } from "../../components/cluster/network";
 
 const asIp = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
@@ -11,7 +11,7 @@ const block = (minBits: number, maxBits: number) => fc.tuple(fc.nat(2 ** 32 - 1)
     return { base, bits, size, cidr: `${asIp(base)}/${bits}` };
 });
 
-describe("CIDR arithmetic (components/addressing.ts)", () => {
+describe("CIDR arithmetic (model/addressing.ts)", () => {
     it("knows the examples the cluster relies on", () => {
         expect(addressAt("172.20.0.0/16", 1)).to.equal("172.20.0.1");
         expect(addressAt("10.100.0.0/16", 1)).to.equal("10.100.0.1");
@@ -44,5 +44,28 @@ describe("CIDR arithmetic (components/addressing.ts)", () => {
         fc.assert(fc.property(block(0, 32), block(0, 32), (a, b) => {
             expect(containsBlock(a.cidr, b.cidr)).to.equal(b.base >= a.base && b.base + b.size <= a.base + a.size);
         }));
+    });
+
+    it("overlapsBlock is intersection of address ranges", () => {
+        fc.assert(fc.property(block(0, 32), block(0, 32), (a, b) => {
+            expect(overlapsBlock(a.cidr, b.cidr)).to.equal(a.base < b.base + b.size && b.base < a.base + a.size);
+        }));
+    });
+
+    it("isNetworkBlock takes every block on its network boundary and no address inside one", () => {
+        fc.assert(fc.property(block(0, 31), fc.nat(), ({ base, bits, size, cidr }, pick) => {
+            expect(isNetworkBlock(cidr)).to.equal(true);
+            const inside = 1 + (pick % (size - 1));
+            expect(isNetworkBlock(`${asIp(base + inside)}/${bits}`)).to.equal(false);
+        }));
+    });
+
+    it("isNetworkBlock refuses what is not four decimal parts and a prefix length", () => {
+        for (const text of ["10.1/16", "0x0a.0.0.0/8", "010.0.0.0/8", "10.0.0.0/33", "10.0.0.0", "10.0.0.0/8/8", "256.0.0.0/8", " 10.0.0.0/8", ""]) {
+            expect(isNetworkBlock(text), text).to.equal(false);
+        }
+        expect(isNetworkBlock(10)).to.equal(false);
+        expect(isNetworkBlock("0.0.0.0/0")).to.equal(true);
+        expect(isNetworkBlock("10.0.1.7/32")).to.equal(true);
     });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { containsBlock } from "../../components/addressing";
+import { containsBlock } from "../../model/addressing";
 import { TIERS } from "../../model/tiers";
 import type { StackRun } from "../../plan/runtime";
 import { clusterConfigRejection, STACK_FILE, TYPES } from "../cluster/support";

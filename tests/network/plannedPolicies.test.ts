@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { addressAt, blockSize } from "../../components/addressing";
+import { addressAt, blockSize } from "../../model/addressing";
 import type { ClusterNetwork } from "../../model/clusterExports";
 import { TIERS, type Tier } from "../../model/tiers";
 import type { StackRun } from "../../plan/runtime";

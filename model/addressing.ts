@@ -1,8 +1,9 @@
 import * as ipaddr from "ipaddr.js";
 
 /**
- * IPv4 address arithmetic on CIDR blocks, for the subnets, the service CIDR and the NetworkPolicies' ipBlocks.
- * Parsing and matching are ipaddr.js's; this only adds the few derived blocks the cluster needs.
+ * IPv4 address arithmetic on CIDR blocks, for the stack files' address keys, the subnets, the service CIDR and the
+ * NetworkPolicies' ipBlocks. Parsing and matching are ipaddr.js's; this only adds the few checks and derived blocks
+ * the cluster needs.
  */
 
 const toNumber = (address: ipaddr.IPv4) => address.toByteArray().reduce((acc, octet) => acc * 256 + octet, 0);
@@ -10,6 +11,12 @@ const fromNumber = (value: number) => new ipaddr.IPv4([24, 16, 8, 0].map((shift)
 
 function parse(cidr: string): [ipaddr.IPv4, number] {
     return [ipaddr.IPv4.networkAddressFromCIDR(cidr), ipaddr.IPv4.parseCIDR(cidr)[1]];
+}
+
+/** Is `cidr` an IPv4 block in four decimal parts on its network boundary: 10.0.1.0/24, not 10.0.1.5/24 or 10.1/16? */
+export function isNetworkBlock(cidr: unknown): cidr is string {
+    return typeof cidr === "string" && ipaddr.IPv4.isValidCIDRFourPartDecimal(cidr)
+        && ipaddr.IPv4.networkAddressFromCIDR(cidr).toString() === cidr.split("/")[0];
 }
 
 /** How many addresses the block spans (AWS's five reserved ones included). */
@@ -40,4 +47,9 @@ export function containsAddress(cidr: string, address: string): boolean {
 export function containsBlock(outer: string, inner: string): boolean {
     const [network, bits] = parse(inner);
     return bits >= parse(outer)[1] && containsAddress(outer, network.toString());
+}
+
+/** Do the blocks share an address? Two CIDR blocks are either disjoint or one inside the other. */
+export function overlapsBlock(a: string, b: string): boolean {
+    return containsBlock(a, b) || containsBlock(b, a);
 }
