@@ -46,8 +46,10 @@ export const ciPreviewRoleName = (stack: string) => `fintrax-ci-preview-${stack}
 export const runnerProjectName = (level: RunnerTrustLevel) => `fintrax-runner-${level}`;
 
 /**
- * CodeBuild's curated Amazon Linux 2023 image (x86_64 standard 5.0: Node 20, the AWS CLI v2 that the EKS
- * kubeconfig's `aws eks get-token` needs, git). Pinned to the major image version CodeBuild maintains.
+ * CodeBuild's curated Amazon Linux 2023 image, x86_64 standard 5.0: Node.js 18, 20, 22 and 24 (20.20.0), the AWS
+ * CLI v2 that the EKS kubeconfig's `aws eks get-token` needs, and git (aws/aws-codebuild-docker-images,
+ * al/x86_64/standard/5.0/Dockerfile at 1590e48, read 2026-12-01). Pinned to the major image version CodeBuild
+ * maintains.
  */
 export const RUNNER_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
 /** 4 vCPU and 7 GB: `npm ci` and a plan of four stacks in minutes (BUILD_GENERAL1_SMALL has 2 vCPU, 3 GB). */

@@ -11,7 +11,13 @@ import { MONITORING_CONTAINERS, MonitoringScheduling } from "./values";
 
 /** The exporter's name: its release, its pods' `app.kubernetes.io/name`, its service account. */
 export const CLOUDWATCH_EXPORTER = "yace";
-/** Where the EKS Pod Identity agent serves credentials on every node (the EKS Pod Identity docs' address). */
+/**
+ * Where the EKS Pod Identity agent serves credentials on every node: 169.254.170.23 (EKS User Guide, "Set up the
+ * Amazon EKS Pod Identity Agent", read 2026-12-01), over plain HTTP (AWS SDKs accept an http:// credentials URL only
+ * for loopback and this address: aws-config's `ecs` module docs, docs.rs, read 2026-12-01). Port 80 because the URL
+ * pods are given, http://169.254.170.23/v1/credentials, names none; that value is quoted by third-party write-ups,
+ * not by the AWS pages read that day.
+ */
 const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 
 /**
