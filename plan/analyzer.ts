@@ -22,6 +22,11 @@ export interface AnalyzedResource {
     parent: string | null;
     provider: string | null;
     protect: boolean;
+    /**
+     * Read by the program (a StackReference), not registered: only in `AnalyzeStack`, because the engine analyzes
+     * each registration as it comes (step_generator.go) but every resource of the deployment at the end.
+     */
+    read?: boolean;
     /** What `Analyze` sees: the resource's inputs. */
     inputs: Record<string, any>;
     /** What `AnalyzeStack` sees: the resource's outputs (its inputs where none were recorded). */
@@ -177,7 +182,11 @@ export class PolicyAnalyzer {
         }));
     }
 
-    /** An `Analyze` request for every resource and the one `AnalyzeStack` over them all, as the engine sends them. */
+    /**
+     * An `Analyze` request for every resource the program registered and the one `AnalyzeStack` over all of them
+     * and what it read, as the engine sends them (pulumi/pulumi pkg/resource/deploy/step_generator.go: `analyzeAll`
+     * per registration, `AnalyzeResources` over the deployment's news; read 2026-12-01 at 1b59498).
+     */
     private requests(resources: AnalyzedResource[]): Requests {
         const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
         const providers = new Map<string, any>(); // a provider's message, serialized once for all its resources
@@ -186,10 +195,15 @@ export class PolicyAnalyzer {
             if (!providers.has(resource.provider)) providers.set(resource.provider, this.provider(resource, byUrn));
             return providers.get(resource.provider);
         };
-        const analyze = resources.map((resource) => {
+        const inputs = new Map<AnalyzedResource, any>(); // a resource's inputs, serialized once for both calls
+        const inputsOf = (resource: AnalyzedResource) => {
+            if (!inputs.has(resource)) inputs.set(resource, this.struct(resource.inputs));
+            return inputs.get(resource);
+        };
+        const analyze = resources.filter((resource) => !resource.read).map((resource) => {
             const request = new this.m.pb.AnalyzeRequest();
             request.setType(resource.type);
-            request.setProperties(this.struct(resource.inputs));
+            request.setProperties(inputsOf(resource));
             request.setUrn(resource.urn);
             request.setName(resource.name);
             request.setOptions(this.options(resource));
@@ -198,13 +212,13 @@ export class PolicyAnalyzer {
             return { request, urn: resource.urn };
         });
         const stack = new this.m.pb.AnalyzeStackRequest();
-        stack.setResourcesList(resources.map((resource, index) => {
+        stack.setResourcesList(resources.map((resource) => {
             const message = new this.m.pb.AnalyzerResource();
             message.setType(resource.type);
-            message.setProperties(resource.outputs ? this.struct(resource.outputs) : analyze[index].request.getProperties());
+            message.setProperties(resource.outputs ? this.struct(resource.outputs) : inputsOf(resource));
             message.setUrn(resource.urn);
             message.setName(resource.name);
-            message.setOptions(analyze[index].request.getOptions());
+            message.setOptions(this.options(resource));
             const provider = providerOf(resource);
             if (provider) message.setProvider(provider);
             if (resource.parent) message.setParent(resource.parent);

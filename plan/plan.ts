@@ -132,10 +132,22 @@ function downgradeReferences(value: unknown): any {
     return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, downgradeReferences(item)]));
 }
 
-/** A planned resource as the engine sends it to the analyzer: serialized inputs and outputs, dependencies. */
+/** The URN of the Stack resource of the stack `urn` belongs to (`urn:pulumi:<stack>::<project>::…`). */
+function stackUrnOf(urn: string): string {
+    const [, stack, project] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn)!;
+    return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+}
+
+/**
+ * A planned resource as the engine sends it to the analyzer: serialized inputs and outputs, dependencies, and its
+ * parent, the Stack resource where the program gave none (the report leaves that parent out).
+ */
 export function analyzed(resource: StackRun["resources"][number]): AnalyzedResource {
+    const stackUrn = stackUrnOf(resource.urn);
+    const parent = resource.parent ?? (resource.urn === stackUrn ? null : stackUrn);
     return {
-        urn: resource.urn, type: resource.type, name: resource.name, parent: resource.parent, provider: resource.provider, protect: resource.protect,
+        urn: resource.urn, type: resource.type, name: resource.name, parent, provider: resource.provider, protect: resource.protect,
+        read: resource.read,
         inputs: downgradeReferences(resource.serializedInputs ?? resource.inputs),
         // A bridged AWS resource's outputs carry its id (how a policy links a node group's subnetIds to subnets).
         outputs: resource.serializedOutputs && downgradeReferences(
@@ -146,10 +158,9 @@ export function analyzed(resource: StackRun["resources"][number]): AnalyzedResou
 
 async function report(spec: StackSpec, run: StackRun, root: string, analyzer: PolicyAnalyzer): Promise<StackReport> {
     const policyConfig = policyConfigFile(spec.stack, root);
-    const stackUrn = `urn:pulumi:${spec.stack}::${spec.project}::pulumi:pulumi:Stack::${spec.project}-${spec.stack}`;
     // The analyzer judges (in its process) while the schemas are checked (in this one).
     const [judged, problems] = await Promise.all([
-        analyzer.judge(path.join(root, policyConfig), run.resources.map(analyzed), stackUrn),
+        analyzer.judge(path.join(root, policyConfig), [run.stackResource, ...run.resources].map(analyzed), run.stackResource.urn),
         validateKubernetesObjects(run.resources),
     ]);
     const violations = [...judged, ...planChecks(run, problems)];

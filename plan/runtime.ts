@@ -21,6 +21,8 @@ export interface PlannedResource {
     provider: string | null;
     protect: boolean;
     custom: boolean;
+    /** Read by the program (a StackReference is), not registered by it. */
+    read?: boolean;
     /** Inputs with secrets revealed, as a policy pack sees them. */
     inputs: Record<string, any>;
     /** Inputs with every secret replaced by "[secret]", for reports. */
@@ -36,7 +38,10 @@ export interface PlannedResource {
 export interface StackRun {
     project: string;
     stack: string;
+    /** Everything the program registered or read, but the Stack resource. */
     resources: PlannedResource[];
+    /** The `pulumi:pulumi:Stack` resource, its outputs the stack's exports: the engine analyzes it too. */
+    stackResource: PlannedResource;
     outputs: Record<string, unknown>;
     maskedOutputs: Record<string, unknown>;
     secretOutputNames: string[];
@@ -166,6 +171,7 @@ function toPlannedResource(entry: Recorded): PlannedResource {
         provider: providerUrn(request.getProvider()),
         protect: !entry.read && request.getProtect() === true,
         custom: entry.read || request.getCustom(),
+        read: entry.read,
         inputs: plainValue(raw, false),
         maskedInputs: plainValue(raw, true),
         serializedInputs: raw,
@@ -228,14 +234,14 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
                 const messages = [...unhandled].map((reason) => (reason instanceof Error ? reason.message : String(reason)));
                 throw new ProgramError(`the ${options.project}/${options.stack} program failed:\n  ${messages.join("\n  ")}`);
             }
-            const resources = recorder.recorded
-                .filter((entry) => entry.urn && entry.request.getType() !== "pulumi:pulumi:Stack")
-                .map(toPlannedResource);
+            const planned = recorder.recorded.filter((entry) => entry.urn).map(toPlannedResource);
+            const isStack = (resource: PlannedResource) => resource.type === "pulumi:pulumi:Stack";
             const rawOutputs = recorder.stackOutputs ?? {};
             return {
                 project: options.project,
                 stack: options.stack,
-                resources,
+                resources: planned.filter((resource) => !isStack(resource)),
+                stackResource: { ...planned.find(isStack)!, serializedOutputs: rawOutputs },
                 outputs: plainValue(rawOutputs, false),
                 maskedOutputs: plainValue(rawOutputs, true),
                 secretOutputNames: Object.keys(rawOutputs).filter((key) => JSON.stringify(plainValue(rawOutputs[key], true)).includes(SECRET)).sort(),

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import type { PlanReport } from "../../plan/plan";
 import { ROOT } from "../../plan/stacks";
 import { cliWith } from "./support";
 
@@ -62,5 +63,37 @@ describe("the plan's policy pack", function () {
         expect(level.stderr).to.contain(`"k8s-probes": "warn" is not an enforcement level`);
         writeFileSync(dev, "{ not json");
         expect((await cliWith({ root }, "--stack", "dev", "--quiet")).stderr).to.contain("not a readable JSON policy pack config");
+    });
+
+    /** Two policies that report every resource they are sent, with its parent: one per call. */
+    const SPIES = `
+allPolicies.push(
+    { name: "spy-analyze", description: "sent to Analyze", enforcementLevel: "advisory",
+        validateResource: (args, report) => report(\`\${args.urn} parent=\${args.opts.parent ?? "none"}\`) },
+    { name: "spy-stack", description: "sent to AnalyzeStack", enforcementLevel: "advisory",
+        validateStack: (args, report) => { for (const r of args.resources) report(\`\${r.urn} parent=\${r.parent?.urn ?? "none"}\`, r.urn); } },
+);
+`;
+
+    it("is sent what the engine sends: each registration to Analyze, and to AnalyzeStack those, the reads and the Stack", async () => {
+        const spied = packCopy("spies", (dir) => writeFileSync(path.join(dir, "all.ts"), readFileSync(path.join(dir, "all.ts"), "utf8") + SPIES));
+        const result = await cliWith({ policyPack: spied }, "--stack", "dev", "--json");
+        const [dev] = (JSON.parse(result.stdout) as PlanReport).stacks;
+        const sent = (policy: string) => new Map(dev.violations.filter((v) => v.policy === policy)
+            .map((v) => /^(\S+) parent=(\S+)$/.exec(v.message.split("\n").pop()!)!.slice(1, 3) as [string, string]));
+        const [analyze, stack] = [sent("spy-analyze"), sent("spy-stack")];
+
+        const stackUrn = "urn:pulumi:dev::fintrax::pulumi:pulumi:Stack::fintrax-dev";
+        const reads = dev.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.urn);
+        expect(reads).to.have.length(1);
+        expect(analyze.get(stackUrn)).to.equal("none");
+        expect(stack.get(stackUrn)).to.equal("none");
+        expect([...analyze.keys()].sort()).to.deep.equal([stackUrn, ...dev.resources.map((r) => r.urn).filter((urn) => !reads.includes(urn))].sort());
+        expect([...stack.keys()].sort()).to.deep.equal([stackUrn, ...dev.resources.map((r) => r.urn)].sort());
+        // The report leaves the Stack parent out; the engine sends it, to both calls.
+        for (const resource of dev.resources) {
+            expect(stack.get(resource.urn), resource.urn).to.equal(resource.parent ?? stackUrn);
+            if (!reads.includes(resource.urn)) expect(analyze.get(resource.urn), resource.urn).to.equal(resource.parent ?? stackUrn);
+        }
     });
 });
