@@ -9,6 +9,10 @@ import { TIERS, type Tier } from "../model/tiers";
 
 /** An IAM role: the platform identities get an inline policy, which IAM attaches to roles by name. */
 const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/fintrax-platform-deployer");
+/** IAM roles, each once; none unless listed. */
+const roleList = () => z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]);
+/** No deployer role for any tier. */
+const noDeployers = () => Object.fromEntries(TIERS.map((tier) => [tier, []])) as unknown as Record<Tier, string[]>;
 
 export const CLUSTER_NAMESPACE = "fintrax-cluster";
 
@@ -169,13 +173,10 @@ function clusterSchema(region: string) {
         /** Who runs the environment stacks (docs/access.md): `pulumi up` (deployers) and `pulumi preview` (previewers). */
         platformDeployment: z.strictObject({
             /** Per tier: the development pipeline's role never reaches staging's or production's namespaces. */
-            deployers: z.strictObject({
-                development: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
-                staging: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
-                production: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
-            }).default({ development: [], staging: [], production: [] }),
-            previewers: z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]),
-        }).default({ deployers: { development: [], staging: [], production: [] }, previewers: [] }),
+            deployers: z.strictObject(Object.fromEntries(TIERS.map((tier) => [tier, roleList()])) as Record<Tier, ReturnType<typeof roleList>>)
+                .default(noDeployers),
+            previewers: roleList(),
+        }).default(() => ({ deployers: noDeployers(), previewers: [] })),
         nodeGroups: z.strictObject({ general: nodeGroup, monitoring: nodeGroup }).superRefine((groups, ctx) => {
             if (groups.general.minSize < 1) {
                 ctx.addIssue({ code: "custom", path: ["general", "minSize"], message: "must be at least 1: the platform add-ons (CoreDNS, the gateway, cert-manager) run on this group" });
