@@ -99,6 +99,13 @@ const ciRunners = z.strictObject({
     concurrentJobs: integer(1, 20),
 }).default(DEFAULT_CI_RUNNERS);
 const DEFAULT_REGION = "us-east-1";
+/**
+ * The oldest Kubernetes minor EKS still runs: 1.32, in extended support until 2027-03-23 (1.31's ended 2026-11-26).
+ * A minor has 14 months of standard support from its EKS release, then 12 of extended support (EKS User Guide,
+ * "Understand the Kubernetes version lifecycle on EKS"); the dates are endoflife.date/amazon-eks's; both read
+ * 2026-12-01. Raise it when that version's extended support ends: EKS creates no cluster on it after that.
+ */
+const OLDEST_EKS_MINOR = 32;
 
 /**
  * What a `secure:` value reads as in the offline plan, which cannot decrypt it (plan/stackConfig.ts): the
@@ -162,7 +169,8 @@ function clusterSchema(region: string) {
         natGateways: z.enum(["single", "perZone"], { error: "must be single (one NAT gateway, the cheaper) or perZone (one per zone, survives a zone outage)" })
             .default("single"),
         kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as \"1.35\" (quote it in YAML)")
-            .refine((v) => Number(v.split(".")[1]) >= 31, "must be 1.31 or newer (older versions are out of EKS support)")
+            .refine((v) => Number(v.split(".")[1]) >= OLDEST_EKS_MINOR,
+                `must be 1.${OLDEST_EKS_MINOR} or newer (older versions are out of EKS support, extended support included)`)
             .default("1.35"),
         endpointPublicAccessCidrs: z.array(ipv4Cidr.refine((cidr) => Number(cidr.split("/")[1]) > 0,
             "must not be 0.0.0.0/0: list the office or VPN ranges that may reach the API, or [] for a private-only endpoint"))
