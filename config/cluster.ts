@@ -12,7 +12,7 @@ const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/
 /** IAM roles, each once; none unless listed. */
 const roleList = () => z.array(iamRoleArn).superRefine(uniqueItems("the role")).default([]);
 /** No deployer role for any tier. */
-const noDeployers = () => Object.fromEntries(TIERS.map((tier) => [tier, []])) as unknown as Record<Tier, string[]>;
+const noDeployers = () => Object.fromEntries(TIERS.map((tier) => [tier, [] as string[]])) as Record<Tier, string[]>;
 
 export const CLUSTER_NAMESPACE = "fintrax-cluster";
 

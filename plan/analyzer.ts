@@ -195,31 +195,31 @@ export class PolicyAnalyzer {
             if (!providers.has(resource.provider)) providers.set(resource.provider, this.provider(resource, byUrn));
             return providers.get(resource.provider);
         };
-        const inputs = new Map<AnalyzedResource, any>(); // a resource's inputs, serialized once for both calls
-        const inputsOf = (resource: AnalyzedResource) => {
-            if (!inputs.has(resource)) inputs.set(resource, this.struct(resource.inputs));
-            return inputs.get(resource);
-        };
+        // What both calls carry of a resource, serialized once: its inputs (Analyze's properties, and AnalyzeStack's
+        // where no outputs were recorded), its options and its provider.
+        const parts = new Map(resources.map((resource) => [resource, {
+            inputs: this.struct(resource.inputs), options: this.options(resource), provider: providerOf(resource),
+        }]));
         const analyze = resources.filter((resource) => !resource.read).map((resource) => {
+            const { inputs, options, provider } = parts.get(resource)!;
             const request = new this.m.pb.AnalyzeRequest();
             request.setType(resource.type);
-            request.setProperties(inputsOf(resource));
+            request.setProperties(inputs);
             request.setUrn(resource.urn);
             request.setName(resource.name);
-            request.setOptions(this.options(resource));
-            const provider = providerOf(resource);
+            request.setOptions(options);
             if (provider) request.setProvider(provider);
             return { request, urn: resource.urn };
         });
         const stack = new this.m.pb.AnalyzeStackRequest();
         stack.setResourcesList(resources.map((resource) => {
+            const { inputs, options, provider } = parts.get(resource)!;
             const message = new this.m.pb.AnalyzerResource();
             message.setType(resource.type);
-            message.setProperties(resource.outputs ? this.struct(resource.outputs) : inputsOf(resource));
+            message.setProperties(resource.outputs ? this.struct(resource.outputs) : inputs);
             message.setUrn(resource.urn);
             message.setName(resource.name);
-            message.setOptions(this.options(resource));
-            const provider = providerOf(resource);
+            message.setOptions(options);
             if (provider) message.setProvider(provider);
             if (resource.parent) message.setParent(resource.parent);
             message.setDependenciesList(resource.dependencies ?? []);

@@ -132,19 +132,18 @@ function downgradeReferences(value: unknown): any {
     return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, downgradeReferences(item)]));
 }
 
-/** The URN of the Stack resource of the stack `urn` belongs to (`urn:pulumi:<stack>::<project>::…`). */
-function stackUrnOf(urn: string): string {
-    const [, stack, project] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn)!;
-    return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+/**
+ * Everything one stack's run hands the analyzer, as the engine sends it: the Stack resource, then every resource the
+ * program registered or read, each with the Stack as its parent where the program named none (the report leaves
+ * that parent out).
+ */
+export function analyzedRun(run: StackRun): AnalyzedResource[] {
+    return [analyzed(run.stackResource, null), ...run.resources.map((resource) => analyzed(resource, run.stackResource.urn))];
 }
 
-/**
- * A planned resource as the engine sends it to the analyzer: serialized inputs and outputs, dependencies, and its
- * parent, the Stack resource where the program gave none (the report leaves that parent out).
- */
-export function analyzed(resource: StackRun["resources"][number]): AnalyzedResource {
-    const stackUrn = stackUrnOf(resource.urn);
-    const parent = resource.parent ?? (resource.urn === stackUrn ? null : stackUrn);
+/** A planned resource as the engine sends it to the analyzer: serialized inputs and outputs, dependencies. */
+function analyzed(resource: StackRun["resources"][number], stackUrn: string | null): AnalyzedResource {
+    const parent = resource.parent ?? stackUrn;
     return {
         urn: resource.urn, type: resource.type, name: resource.name, parent, provider: resource.provider, protect: resource.protect,
         read: resource.read,
@@ -160,7 +159,7 @@ async function report(spec: StackSpec, run: StackRun, root: string, analyzer: Po
     const policyConfig = policyConfigFile(spec.stack, root);
     // The analyzer judges (in its process) while the schemas are checked (in this one).
     const [judged, problems] = await Promise.all([
-        analyzer.judge(path.join(root, policyConfig), [run.stackResource, ...run.resources].map(analyzed), run.stackResource.urn),
+        analyzer.judge(path.join(root, policyConfig), analyzedRun(run), run.stackResource.urn),
         validateKubernetesObjects(run.resources),
     ]);
     const violations = [...judged, ...planChecks(run, problems)];

@@ -2,10 +2,9 @@ import { expect } from "chai";
 import { RUNNER_IMAGE, RUNNER_TRUST_LEVELS, runnerProjectName, RunnerTrustLevel } from "../../components/cluster/ciRunners";
 import type { PlannedResource, StackRun } from "../../plan/runtime";
 import { committedClusterPlan, planCluster, TYPES } from "./support";
-import { ofType, one } from "../support/resources";
+import { json, ofType, one } from "../support/resources";
 
 const LEVELS = Object.keys(RUNNER_TRUST_LEVELS) as RunnerTrustLevel[];
-const json = (text: string) => JSON.parse(text);
 const byName = (run: StackRun, type: string, level: RunnerTrustLevel): PlannedResource => one(run, type, `ci-runners-${level}`);
 
 describe("CI runners in the VPC (CodeBuild-hosted GitHub Actions runners)", () => {

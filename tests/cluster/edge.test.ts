@@ -2,12 +2,11 @@ import { expect } from "chai";
 import type { StackRun } from "../../plan/runtime";
 import { estimateCost } from "../../plan/cost";
 import { committedClusterPlan, planCluster } from "./support";
-import { ofType, one, release } from "../support/resources";
+import { json, ofType, one, release } from "../support/resources";
 
 const ZONE = { domain: "fintrax.example.com", zoneId: "Z0000000000000EXAMPLE" };
 const ZONE_ARN = `arn:aws:route53:::hostedzone/${ZONE.zoneId}`;
 const CR = (kind: string, group = "gateway.networking.k8s.io/v1") => `kubernetes:${group}:${kind}`;
-const json = (text: string) => JSON.parse(text);
 
 describe("cluster stack: the edge (Envoy Gateway, the shared Gateway, external-dns, DNS-01)", () => {
     let run: StackRun;

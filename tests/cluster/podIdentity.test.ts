@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import type { StackRun } from "../../plan/runtime";
 import { committedClusterPlan, TYPES } from "./support";
-import { ofType, one, release } from "../support/resources";
+import { json, ofType, one, release } from "../support/resources";
 
-const json = (text: string) => JSON.parse(text);
 const ACCOUNT = "123456789012";
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 

@@ -1,12 +1,9 @@
 import { expect } from "chai";
 import type { StackRun, PlannedResource } from "../../plan/runtime";
-import { committedClusterPlan, TYPES } from "./support";
-import { ofType, one } from "../support/resources";
+import { CLUSTER, committedClusterPlan, MONITORING_SELECTOR, TYPES } from "./support";
+import { json, ofType, one } from "../support/resources";
 
-const CLUSTER = "fintrax-eks-shared";
-const MONITORING_SELECTOR = { "workload-type": "monitoring" };
 
-const json = (text: string) => JSON.parse(text);
 const tagsOf = (r: PlannedResource) => r.inputs.tags ?? {};
 
 describe("cluster stack (shared, committed config)", () => {

@@ -3,14 +3,11 @@ import type { StackRun } from "../../plan/runtime";
 import { validateKubernetesObjects } from "../../plan/kubernetesSchema";
 import { CHARTS } from "../../components/cluster/charts";
 import { CLUSTER_FIXTURE } from "../support/clusterFixture";
-import { committedClusterPlan, planCluster, TYPES } from "./support";
-import { ofType, one, release } from "../support/resources";
+import { CLUSTER, committedClusterPlan, MONITORING_SELECTOR, planCluster, TYPES } from "./support";
+import { json, ofType, one, release } from "../support/resources";
 
-const CLUSTER = "fintrax-eks-shared";
 const MONITORING_TOLERATION = { key: "workload-type", operator: "Equal", value: "monitoring", effect: "NoSchedule" };
-const MONITORING_SELECTOR = { "workload-type": "monitoring" };
 
-const json = (text: string) => JSON.parse(text);
 
 describe("cluster stack (shared, committed config): add-ons, monitoring, namespaces, exports", () => {
     let run: StackRun;

@@ -6,6 +6,10 @@ import { withOverrides } from "../../plan/stackConfig";
 import { CLUSTER_STACK_NAME, loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
 
 const spec = stackSpec(CLUSTER_STACK_NAME);
+
+/** What the committed stack file names the cluster, and the label its monitoring node group carries. */
+export const CLUSTER = "fintrax-eks-shared";
+export const MONITORING_SELECTOR = { "workload-type": "monitoring" };
 export const STACK_FILE = spec.file;
 
 /** The committed stack file's flat config with `overrides` (key → value; undefined deletes) layered on. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { AnalyzedResource, PolicyViolation } from "../../plan/analyzer";
-import { analyzed } from "../../plan/plan";
+import { analyzedRun } from "../../plan/plan";
 import type { StackRun } from "../../plan/runtime";
 import { loadStackConfig, runStackFile, stackSpec } from "../../plan/stacks";
 import { clusterReferences } from "../support/clusterFixture";
@@ -27,7 +27,7 @@ function firstPreview(stack: string): Promise<StackRun> {
 
 /** The stack's resources as the analyzer gets them, with `change` applied to one of them (by URN) first. */
 function withChange(run: StackRun, urn: string, change: (inputs: Record<string, any>, resource: AnalyzedResource) => void): AnalyzedResource[] {
-    const resources = run.resources.map(analyzed);
+    const resources = analyzedRun(run);
     const target = resources.find((r) => r.urn === urn);
     if (!target) throw new Error(`no resource ${urn} in the ${run.stack} plan`);
     change(target.inputs, target);
@@ -46,7 +46,7 @@ describe("policies in a first preview (computed values unknown)", function () {
             const run = await firstPreview(stack);
             const unknowns = run.resources.filter((r) => JSON.stringify(r.serializedInputs).includes(unknownValue));
             expect(unknowns.length, "resources with unknown inputs").to.be.greaterThan(2);
-            expect(await evaluate(stack, run.resources.map(analyzed))).to.deep.equal([]);
+            expect(await evaluate(stack, analyzedRun(run))).to.deep.equal([]);
         });
     }
 

@@ -43,3 +43,6 @@ export function release(run: StackRun, releaseName: string): PlannedResource {
     if (!found) throw new Error(`no Helm release ${releaseName}`);
     return found;
 }
+
+/** A JSON document a resource input holds (a policy, a config file), parsed. */
+export const json = (text: string) => JSON.parse(text);
